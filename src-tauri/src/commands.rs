@@ -1,0 +1,52 @@
+//! The commands the UI may call (`noun_verb`). Their TypeScript types are
+//! generated into `ui/src/bindings.ts`.
+
+use kenpo_core::prefs::Prefs;
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::{AppState, CommandError};
+
+#[derive(Debug, Serialize, specta::Type)]
+pub struct AppInfo {
+    /// The app's version (from the workspace manifest).
+    pub version: String,
+    /// The folder holding the member's local data.
+    pub data_dir: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_info_get(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        data_dir: state.data_dir.display().to_string(),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn prefs_get(state: State<'_, AppState>) -> Result<Prefs, CommandError> {
+    Ok(state.prefs.load()?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn prefs_set(state: State<'_, AppState>, prefs: Prefs) -> Result<Prefs, CommandError> {
+    state.prefs.save(&prefs)?;
+    Ok(prefs)
+}
+
+/// Shows a desktop notification so the member can check that reminders
+/// will reach them. The UI passes the text in the member's language.
+#[tauri::command]
+#[specta::specta]
+pub fn notification_test(app: AppHandle, title: String, body: String) -> Result<(), CommandError> {
+    app.notification()
+        .builder()
+        .title(title)
+        .body(body)
+        .show()
+        .map_err(|err| CommandError::new("notification_failed", err))
+}

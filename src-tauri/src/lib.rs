@@ -1,0 +1,69 @@
+//! The Tauri shell of Kenpo Desk: it adapts `kenpo-core` to commands,
+//! events and desktop notifications. No SQL and no business rule lives
+//! here; a command parses its input, calls one core function, and maps the
+//! error to a [`CommandError`].
+
+pub mod commands;
+mod error;
+
+use std::path::PathBuf;
+
+use kenpo_core::prefs::PrefsStore;
+use tauri::Manager;
+
+pub use error::CommandError;
+
+/// What every command may reach.
+pub struct AppState {
+    pub data_dir: PathBuf,
+    pub prefs: PrefsStore,
+}
+
+/// The commands and types exposed to the UI. The same builder serves the
+/// app and the TypeScript bindings, so they cannot drift.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        commands::app_info_get,
+        commands::prefs_get,
+        commands::prefs_set,
+        commands::notification_test,
+    ])
+}
+
+/// Where `ui/src/bindings.ts` comes from: the generated TypeScript of
+/// [`specta_builder`].
+pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::Error> {
+    specta_builder().export(
+        specta_typescript::Typescript::default()
+            .header("// Generated from Rust by `cargo xtask bindings`. Do not edit."),
+        path,
+    )
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let data_dir = app.path().app_data_dir()?;
+            std::fs::create_dir_all(&data_dir)?;
+            tracing::info!(data_dir = %data_dir.display(), "starting");
+            app.manage(AppState {
+                prefs: PrefsStore::new(&data_dir),
+                data_dir,
+            });
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(err) = result {
+        tracing::error!(%err, "Kenpo Desk could not start");
+        std::process::exit(1);
+    }
+}

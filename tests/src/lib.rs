@@ -1,0 +1,376 @@
+//! The end-to-end harness: drives the REAL Kenpo Desk window.
+//!
+//! Each [`Desktop`] is a private desktop: its own Xvfb display, D-Bus
+//! session, notification daemon (dunst) and data folders, so tests neither
+//! see the developer's session nor each other. [`Desktop::launch`] starts
+//! tauri-driver (which starts WebKitWebDriver, which starts the app) and
+//! returns a WebDriver session on the app's window; dropping or
+//! [`App::quit`]ting it closes the app, and launching again on the same
+//! desktop is a restart with the same data.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let desktop = kenpo_e2e::Desktop::start()?;
+//! let app = desktop.launch().await?;
+//! app.screenshot("example").await?;
+//! app.quit().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The app binary is `target/debug/kenpo-desk` (or `$KENPO_APP_BIN`);
+//! `cargo xtask test` builds it before the tests run.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use thirtyfour::prelude::*;
+
+pub use thirtyfour;
+
+/// How long to wait for the app or a daemon before calling it broken.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The workspace's target folder (honours `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+        })
+}
+
+/// The app under test.
+pub fn app_binary() -> Result<PathBuf> {
+    let bin = std::env::var_os("KENPO_APP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug").join("kenpo-desk"));
+    if !bin.exists() {
+        bail!(
+            "the app binary {} does not exist: build it first (cargo xtask e2e does)",
+            bin.display()
+        );
+    }
+    Ok(std::fs::canonicalize(bin)?)
+}
+
+/// A child process that is stopped (SIGTERM, then SIGKILL) when dropped.
+struct Guard {
+    name: &'static str,
+    child: Child,
+}
+
+impl Guard {
+    fn spawn(name: &'static str, cmd: &mut Command) -> Result<Self> {
+        let child = cmd.spawn().with_context(|| {
+            format!("cannot start {name}: is it installed? (cargo xtask setup)")
+        })?;
+        Ok(Self { name, child })
+    }
+
+    fn stop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        // SIGTERM first: tauri-driver killed with SIGKILL orphans WebKitWebDriver.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("e2e: {} did not stop on SIGTERM; killing it", self.name);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A private desktop: display, session bus, notification daemon, folders.
+pub struct Desktop {
+    display: String,
+    bus: String,
+    home: tempfile::TempDir,
+    // Dropped in reverse order of start: the daemon before its bus and display.
+    _dunst: Guard,
+    _dbus: Guard,
+    _xvfb: Guard,
+}
+
+impl Desktop {
+    pub fn start() -> Result<Self> {
+        // -displayfd makes Xvfb pick a free display and tell us which: no races
+        // between parallel tests.
+        let mut xvfb = Guard::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )?;
+        let display = format!(":{}", first_line(&mut xvfb.child, "Xvfb")?);
+
+        let mut dbus = Guard::spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--print-address=1"])
+                .env("DISPLAY", &display)
+                .stdout(Stdio::piped()),
+        )?;
+        let bus = first_line(&mut dbus.child, "dbus-daemon")?;
+
+        let home = tempfile::Builder::new().prefix("kenpo-e2e-").tempdir()?;
+        let dunst = Guard::spawn(
+            "dunst",
+            Command::new("dunst")
+                .env("DISPLAY", &display)
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+                .env("XDG_CONFIG_HOME", home.path().join("config"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        let desktop = Self {
+            display,
+            bus,
+            home,
+            _dunst: dunst,
+            _dbus: dbus,
+            _xvfb: xvfb,
+        };
+        desktop.wait_for_notification_daemon()?;
+        Ok(desktop)
+    }
+
+    /// The app's data folder on this desktop (Tauri's app-data dir under XDG_DATA_HOME).
+    pub fn app_data_dir(&self) -> PathBuf {
+        self.home.path().join("data").join("jp.kenpodesk.desktop")
+    }
+
+    /// Starts the app and returns a WebDriver session on its window.
+    pub async fn launch(&self) -> Result<App> {
+        let app = app_binary()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = Guard::spawn(
+            "tauri-driver",
+            Command::new("tauri-driver")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                // tauri-driver passes its environment on to the app.
+                .env("DISPLAY", &self.display)
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+                .env("XDG_DATA_HOME", self.home.path().join("data"))
+                .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+                .env("XDG_CACHE_HOME", self.home.path().join("cache"))
+                .env("NO_AT_BRIDGE", "1")
+                .env_remove("WAYLAND_DISPLAY")
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit()),
+        )?;
+        wait_for_port(port).await?;
+        let mut caps = Capabilities::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app.to_string_lossy() }),
+        );
+        let web = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .context("WebDriver session on the app")?;
+        let app = App {
+            web: Some(web),
+            driver,
+            display: self.display.clone(),
+        };
+        // The frame is mounted once preferences are applied: wait for it.
+        app.find(By::Css("[data-testid='app-name']")).await?;
+        Ok(app)
+    }
+
+    /// `dunstctl` on this desktop's bus.
+    pub fn dunstctl(&self, args: &[&str]) -> Result<String> {
+        let out = Command::new("dunstctl")
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .output()
+            .context("dunstctl")?;
+        if !out.status.success() {
+            bail!(
+                "dunstctl {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(String::from_utf8(out.stdout)?)
+    }
+
+    /// Waits until the notification daemon holds a notification: proof that
+    /// one reached a real daemon, not just that the app sent it.
+    pub async fn wait_for_notification(&self) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let count = |what| -> Result<u32> {
+                Ok(self.dunstctl(&["count", what])?.trim().parse().unwrap_or(0))
+            };
+            if count("displayed")? + count("waiting")? > 0 {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("no notification reached the notification daemon within {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Closes every shown notification and returns the daemon's history.
+    pub fn notification_history(&self) -> Result<serde_json::Value> {
+        self.dunstctl(&["close-all"])?;
+        // dunst moves closed notifications to the history asynchronously.
+        std::thread::sleep(Duration::from_millis(200));
+        Ok(serde_json::from_str(&self.dunstctl(&["history"])?)?)
+    }
+
+    fn wait_for_notification_daemon(&self) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if self.dunstctl(&["is-paused"]).is_ok() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        bail!("dunst did not come up on the test session bus")
+    }
+}
+
+/// The running app, through WebDriver.
+pub struct App {
+    web: Option<WebDriver>,
+    driver: Guard,
+    display: String,
+}
+
+impl App {
+    pub fn web(&self) -> &WebDriver {
+        self.web.as_ref().expect("the session is open until quit")
+    }
+
+    /// The first element matching `by`, waiting for it to appear.
+    pub async fn find(&self, by: By) -> Result<WebElement> {
+        Ok(self
+            .web()
+            .query(by)
+            .wait(PATIENCE, Duration::from_millis(100))
+            .first()
+            .await?)
+    }
+
+    /// Waits until the element's text is `want`, and says what it was otherwise.
+    pub async fn wait_text(&self, by: By, want: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.find(by.clone()).await?.text().await?;
+            if text == want {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("expected text {want:?}, found {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its value.
+    pub async fn eval(&self, expr: &str) -> Result<serde_json::Value> {
+        let ret = self
+            .web()
+            .execute(format!("return {expr};"), vec![])
+            .await?;
+        Ok(ret.json().clone())
+    }
+
+    /// Saves the whole screen (the window and any notification on it) as
+    /// `target/e2e/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = target_dir().join("e2e");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .env("DISPLAY", &self.display)
+            .status()
+            .context("import (imagemagick)")?;
+        if !status.success() {
+            // Without imagemagick, the window alone is still worth keeping.
+            std::fs::write(&path, self.web().screenshot_as_png().await?)?;
+        }
+        Ok(path)
+    }
+
+    /// Closes the app (ending the WebDriver session) and its driver.
+    pub async fn quit(mut self) -> Result<()> {
+        if let Some(web) = self.web.take() {
+            web.quit().await?;
+        }
+        self.driver.stop();
+        Ok(())
+    }
+}
+
+fn first_line(child: &mut Child, name: &str) -> Result<String> {
+    let stdout = child
+        .stdout
+        .take()
+        .with_context(|| format!("{name} has no stdout"))?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let line = line.trim().to_owned();
+    if line.is_empty() {
+        bail!("{name} exited before it was ready");
+    }
+    Ok(line)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16) -> Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("tauri-driver did not listen on port {port}")
+}
