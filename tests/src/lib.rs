@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! let desktop = kenpo_e2e::Desktop::start()?;
+//! let desktop = kenpo_e2e::Desktop::start("example")?;
 //! let app = desktop.launch().await?;
 //! app.screenshot("example").await?;
 //! app.quit().await?;
@@ -101,8 +101,26 @@ impl Drop for Guard {
     }
 }
 
+/// A session bus with no activatable services: the portal and the
+/// accessibility bus are not started behind the tests' back (slower, and
+/// noise), and anything a test needs on the bus, it starts itself.
+const BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#;
+
 /// A private desktop: display, session bus, notification daemon, folders.
 pub struct Desktop {
+    name: String,
     display: String,
     bus: String,
     home: tempfile::TempDir,
@@ -113,7 +131,9 @@ pub struct Desktop {
 }
 
 impl Desktop {
-    pub fn start() -> Result<Self> {
+    /// Starts a desktop; `name` names its log files under `target/e2e/logs/`.
+    pub fn start(name: &str) -> Result<Self> {
+        let home = tempfile::Builder::new().prefix("kenpo-e2e-").tempdir()?;
         // -displayfd makes Xvfb pick a free display and tell us which: no races
         // between parallel tests.
         let mut xvfb = Guard::spawn(
@@ -129,20 +149,23 @@ impl Desktop {
                     "tcp",
                 ])
                 .stdout(Stdio::piped())
-                .stderr(Stdio::null()),
+                .stderr(log_file(name, "xvfb")?),
         )?;
         let display = format!(":{}", first_line(&mut xvfb.child, "Xvfb")?);
 
+        let bus_config = home.path().join("bus.conf");
+        std::fs::write(&bus_config, BUS_CONFIG)?;
         let mut dbus = Guard::spawn(
             "dbus-daemon",
             Command::new("dbus-daemon")
-                .args(["--session", "--nofork", "--print-address=1"])
-                .env("DISPLAY", &display)
-                .stdout(Stdio::piped()),
+                .arg("--nofork")
+                .arg("--print-address=1")
+                .arg(format!("--config-file={}", bus_config.display()))
+                .stdout(Stdio::piped())
+                .stderr(log_file(name, "dbus")?),
         )?;
         let bus = first_line(&mut dbus.child, "dbus-daemon")?;
 
-        let home = tempfile::Builder::new().prefix("kenpo-e2e-").tempdir()?;
         let dunst = Guard::spawn(
             "dunst",
             Command::new("dunst")
@@ -153,6 +176,7 @@ impl Desktop {
                 .stderr(Stdio::null()),
         )?;
         let desktop = Self {
+            name: name.to_owned(),
             display,
             bus,
             home,
@@ -192,15 +216,15 @@ impl Desktop {
                 .env("NO_AT_BRIDGE", "1")
                 .env_remove("WAYLAND_DISPLAY")
                 .stdout(Stdio::null())
-                .stderr(Stdio::inherit()),
+                .stderr(log_file(&self.name, "app")?),
         )?;
         wait_for_port(port).await?;
         let mut caps = Capabilities::new();
-        caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
+        caps.set("browserName", "wry")?;
+        caps.set(
+            "tauri:options",
             serde_json::json!({ "application": app.to_string_lossy() }),
-        );
+        )?;
         let web = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
             .await
             .context("WebDriver session on the app")?;
@@ -320,6 +344,14 @@ impl App {
         let dir = target_dir().join("e2e");
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
+        // The DOM can be ready before WebKit has painted it: wait for two
+        // animation frames so the capture shows what the member sees.
+        self.web()
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await?;
         let status = Command::new("import")
             .args(["-window", "root"])
             .arg(&path)
@@ -341,6 +373,18 @@ impl App {
         self.driver.stop();
         Ok(())
     }
+}
+
+/// An append-only log for one process of a desktop: the app's own log
+/// (through tauri-driver) lands in `target/e2e/logs/<desktop>-app.log`.
+fn log_file(desktop: &str, process: &str) -> Result<std::fs::File> {
+    let dir = target_dir().join("e2e").join("logs");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{desktop}-{process}.log"));
+    Ok(std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?)
 }
 
 fn first_line(child: &mut Child, name: &str) -> Result<String> {

@@ -20,7 +20,7 @@ async fn root_font_px(app: &kenpo_e2e::App) -> anyhow::Result<f64> {
 
 #[tokio::test]
 async fn japanese_frame_switches_language_and_size_and_remembers_them() -> anyhow::Result<()> {
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start("frame")?;
     let app = desktop.launch().await?;
 
     app.wait_text(By::Css(APP_NAME), "けんぽデスク").await?;

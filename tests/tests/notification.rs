@@ -5,7 +5,7 @@ use kenpo_e2e::thirtyfour::By;
 
 #[tokio::test]
 async fn test_notification_reaches_the_daemon() -> anyhow::Result<()> {
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start("notification")?;
     let before = desktop.notification_history()?;
     assert_eq!(
         before["data"][0].as_array().map(Vec::len),

@@ -44,7 +44,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = env::args().skip(1).collect();
     let task = args.first().map(String::as_str).unwrap_or("help");
     let rest = args.get(1..).unwrap_or_default();
-    let ws = Workspace::locate()?;
+    let mut ws = Workspace::locate()?;
     match task {
         "setup" => ws.setup(),
         "run" => ws.run_app(rest),
