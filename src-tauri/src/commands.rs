@@ -40,13 +40,44 @@ pub fn prefs_set(state: State<'_, AppState>, prefs: Prefs) -> Result<Prefs, Comm
 
 /// Shows a desktop notification so the member can check that reminders
 /// will reach them. The UI passes the text in the member's language.
+///
+/// Fails with `notification_unavailable` when the desktop has no
+/// notification service: the plugin would report success and show nothing.
 #[tauri::command]
 #[specta::specta]
-pub fn notification_test(app: AppHandle, title: String, body: String) -> Result<(), CommandError> {
+pub async fn notification_test(
+    app: AppHandle,
+    title: String,
+    body: String,
+) -> Result<(), CommandError> {
+    ensure_notification_service().await?;
     app.notification()
         .builder()
         .title(title)
         .body(body)
         .show()
         .map_err(|err| CommandError::new("notification_failed", err))
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+async fn ensure_notification_service() -> Result<(), CommandError> {
+    // A blocking D-Bus round trip: keep it off the async workers.
+    let answer = tauri::async_runtime::spawn_blocking(notify_rust::get_server_information)
+        .await
+        .map_err(|err| CommandError::new("notification_failed", err))?;
+    match answer {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            tracing::warn!(%err, "no desktop notification service");
+            Err(CommandError::new(
+                "notification_unavailable",
+                "no notification service is running on this desktop",
+            ))
+        }
+    }
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+async fn ensure_notification_service() -> Result<(), CommandError> {
+    Ok(())
 }

@@ -125,7 +125,7 @@ pub struct Desktop {
     bus: String,
     home: tempfile::TempDir,
     // Dropped in reverse order of start: the daemon before its bus and display.
-    _dunst: Guard,
+    _dunst: Option<Guard>,
     _dbus: Guard,
     _xvfb: Guard,
 }
@@ -133,6 +133,15 @@ pub struct Desktop {
 impl Desktop {
     /// Starts a desktop; `name` names its log files under `target/e2e/logs/`.
     pub fn start(name: &str) -> Result<Self> {
+        Self::start_with(name, true)
+    }
+
+    /// A desktop whose session has no notification service.
+    pub fn start_without_notifications(name: &str) -> Result<Self> {
+        Self::start_with(name, false)
+    }
+
+    fn start_with(name: &str, notifications: bool) -> Result<Self> {
         let home = tempfile::Builder::new().prefix("kenpo-e2e-").tempdir()?;
         // -displayfd makes Xvfb pick a free display and tell us which: no races
         // between parallel tests.
@@ -166,15 +175,19 @@ impl Desktop {
         )?;
         let bus = first_line(&mut dbus.child, "dbus-daemon")?;
 
-        let dunst = Guard::spawn(
-            "dunst",
-            Command::new("dunst")
-                .env("DISPLAY", &display)
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus)
-                .env("XDG_CONFIG_HOME", home.path().join("config"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-        )?;
+        let dunst = if notifications {
+            Some(Guard::spawn(
+                "dunst",
+                Command::new("dunst")
+                    .env("DISPLAY", &display)
+                    .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+                    .env("XDG_CONFIG_HOME", home.path().join("config"))
+                    .stdout(Stdio::null())
+                    .stderr(log_file(name, "dunst")?),
+            )?)
+        } else {
+            None
+        };
         let desktop = Self {
             name: name.to_owned(),
             display,
@@ -184,7 +197,9 @@ impl Desktop {
             _dbus: dbus,
             _xvfb: xvfb,
         };
-        desktop.wait_for_notification_daemon()?;
+        if notifications {
+            desktop.wait_for_notification_daemon()?;
+        }
         Ok(desktop)
     }
 

@@ -40,3 +40,21 @@ async fn test_notification_reaches_the_daemon() -> anyhow::Result<()> {
     app.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn without_a_notification_service_the_member_is_told() -> anyhow::Result<()> {
+    let desktop = Desktop::start_without_notifications("notification_missing")?;
+    let app = desktop.launch().await?;
+    app.find(By::Css("[data-testid='notification-test']"))
+        .await?
+        .click()
+        .await?;
+    app.wait_text(
+        By::Css("[data-testid='notification-outcome'][role='alert']"),
+        "通知を表示できませんでした。パソコンの通知設定をご確認ください。",
+    )
+    .await?;
+    app.screenshot("notification_missing").await?;
+    app.quit().await?;
+    Ok(())
+}

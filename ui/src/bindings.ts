@@ -11,6 +11,9 @@ export const commands = {
 	/**
 	 *  Shows a desktop notification so the member can check that reminders
 	 *  will reach them. The UI passes the text in the member's language.
+	 * 
+	 *  Fails with `notification_unavailable` when the desktop has no
+	 *  notification service: the plugin would report success and show nothing.
 	 */
 	notificationTest: (title: string, body: string) => typedError<null, CommandError>(__TAURI_INVOKE("notification_test", { title, body })),
 };

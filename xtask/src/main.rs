@@ -358,10 +358,16 @@ impl Workspace {
     fn bench(&mut self) -> Result<()> {
         self.setup()?;
         self.build_ui()?;
-        run(self.cargo().args(["build", "--release", "-p", "kenpo-desk"]))?;
+        run(self
+            .cargo()
+            .args(["build", "--release", "-p", "kenpo-desk"]))?;
         let app = self.target_dir().join("release").join("kenpo-desk");
         let size = std::fs::metadata(&app)?.len();
-        println!("release binary: {} ({:.1} MB)", app.display(), size as f64 / 1e6);
+        println!(
+            "release binary: {} ({:.1} MB)",
+            app.display(),
+            size as f64 / 1e6
+        );
         let mut paints = Vec::new();
         for round in 1..=5 {
             let sample = bench::startup(&app)?;
@@ -375,7 +381,10 @@ impl Workspace {
             paints.push(sample.first_paint);
         }
         paints.sort();
-        println!("median first paint: {} ms", paints[paints.len() / 2].as_millis());
+        println!(
+            "median first paint: {} ms",
+            paints[paints.len() / 2].as_millis()
+        );
         Ok(())
     }
 }
@@ -408,7 +417,15 @@ mod bench {
 
     pub fn startup(app: &Path) -> Result<Sample> {
         let mut xvfb = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -437,7 +454,13 @@ mod bench {
         let _app = Kill(child);
         let first_paint = loop {
             let out = Command::new("import")
-                .args(["-window", "root", "-crop", &format!("1x1{HEADER_PIXEL}"), "txt:-"])
+                .args([
+                    "-window",
+                    "root",
+                    "-crop",
+                    &format!("1x1{HEADER_PIXEL}"),
+                    "txt:-",
+                ])
                 .env("DISPLAY", &display)
                 .output()
                 .context("import (imagemagick)")?;
@@ -453,18 +476,26 @@ mod bench {
         let pids = process_tree(pid);
         let (mut rss_kib, mut pss_kib) = (0, 0);
         for p in &pids {
-            let rollup = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).unwrap_or_default();
+            let rollup =
+                std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).unwrap_or_default();
             rss_kib += field_kib(&rollup, "Rss:");
             pss_kib += field_kib(&rollup, "Pss:");
         }
         let _ = std::fs::remove_dir_all(&data);
-        Ok(Sample { first_paint, rss_kib, pss_kib, processes: pids.len() })
+        Ok(Sample {
+            first_paint,
+            rss_kib,
+            pss_kib,
+            processes: pids.len(),
+        })
     }
 
     fn process_tree(root: u32) -> Vec<u32> {
         let mut parents = Vec::new();
         for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
             let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
             // The command name is in parentheses and may hold spaces: read after the last ')'.
             let ppid = stat
@@ -479,7 +510,12 @@ mod bench {
         let mut i = 0;
         while i < tree.len() {
             let parent = tree[i];
-            tree.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+            tree.extend(
+                parents
+                    .iter()
+                    .filter(|(_, pp)| *pp == parent)
+                    .map(|(p, _)| *p),
+            );
             i += 1;
         }
         tree

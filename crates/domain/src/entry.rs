@@ -82,7 +82,11 @@ impl Steps {
 
     /// Steps from a count.
     pub fn new(count: u32) -> Result<Self, EntryError> {
-        if count <= Self::MAX { Ok(Self(count)) } else { Err(EntryError::StepsOutOfRange) }
+        if count <= Self::MAX {
+            Ok(Self(count))
+        } else {
+            Err(EntryError::StepsOutOfRange)
+        }
     }
 
     /// Steps from a JSON number, which must be whole.
@@ -126,7 +130,8 @@ impl fmt::Display for Steps {
 /// number of hectograms (100 g) so that no rounding ever creeps in.
 /// On the wire it is a number of kilograms (`65.4`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = f64))]
+// `specta(type = i32)` makes it a plain `number` in TypeScript (an f64 would be `number | null`).
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = i32))]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Weight(i32);
 
@@ -219,7 +224,7 @@ impl FromStr for Weight {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
-pub struct GoalId(pub i64);
+pub struct GoalId(#[cfg_attr(feature = "specta", specta(type = i32))] pub i64);
 
 impl fmt::Display for GoalId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -248,7 +253,9 @@ impl GoalLabel {
             return Err(EntryError::GoalLabelForbiddenCharacter);
         }
         if text.chars().count() > Self::MAX_CHARS {
-            return Err(EntryError::GoalLabelTooLong { max: Self::MAX_CHARS });
+            return Err(EntryError::GoalLabelTooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         Ok(Self(text.to_owned()))
     }
@@ -305,9 +312,13 @@ pub const MAX_ACTIVE_GOALS: usize = 5;
 
 /// Checks a member's whole new goal list: at most [`MAX_ACTIVE_GOALS`], valid
 /// labels, no goal id or label twice.
-pub fn check_goal_list(goals: &[GoalInput]) -> Result<Vec<(Option<GoalId>, GoalLabel)>, EntryError> {
+pub fn check_goal_list(
+    goals: &[GoalInput],
+) -> Result<Vec<(Option<GoalId>, GoalLabel)>, EntryError> {
     if goals.len() > MAX_ACTIVE_GOALS {
-        return Err(EntryError::TooManyGoals { max: MAX_ACTIVE_GOALS });
+        return Err(EntryError::TooManyGoals {
+            max: MAX_ACTIVE_GOALS,
+        });
     }
     let mut ids = HashSet::new();
     let mut labels = HashSet::new();
@@ -390,7 +401,10 @@ impl EntryWindow {
         if (Self::MIN_DAYS..=Self::MAX_DAYS).contains(&days) {
             Ok(Self(days))
         } else {
-            Err(EntryError::EntryWindowOutOfRange { min: Self::MIN_DAYS, max: Self::MAX_DAYS })
+            Err(EntryError::EntryWindowOutOfRange {
+                min: Self::MIN_DAYS,
+                max: Self::MAX_DAYS,
+            })
         }
     }
 
@@ -471,10 +485,17 @@ mod tests {
         assert_eq!(Steps::new(100_000).map(Steps::get), Ok(100_000));
         assert_eq!(Steps::new(100_001), Err(EntryError::StepsOutOfRange));
         assert_eq!(Steps::from_f64(8_000.0).map(Steps::get), Ok(8_000));
-        assert_eq!(Steps::from_f64(8_000.5), Err(EntryError::StepsOutOfRange), "whole steps only");
+        assert_eq!(
+            Steps::from_f64(8_000.5),
+            Err(EntryError::StepsOutOfRange),
+            "whole steps only"
+        );
         assert_eq!(Steps::from_f64(-1.0), Err(EntryError::StepsOutOfRange));
         assert_eq!(Steps::from_f64(f64::NAN), Err(EntryError::NotANumber));
-        assert!(serde_json::from_str::<Steps>("100001").is_err(), "serde runs the range check");
+        assert!(
+            serde_json::from_str::<Steps>("100001").is_err(),
+            "serde runs the range check"
+        );
     }
 
     #[test]
@@ -490,7 +511,11 @@ mod tests {
             (f64::INFINITY, Err(EntryError::NotANumber)),
         ];
         for (kg, expected) in cases {
-            assert_eq!(Weight::from_kg(kg).map(Weight::hectograms), expected, "{kg} kg");
+            assert_eq!(
+                Weight::from_kg(kg).map(Weight::hectograms),
+                expected,
+                "{kg} kg"
+            );
         }
         let text_cases = [
             ("65.4", Ok(654)),
@@ -505,7 +530,11 @@ mod tests {
             ("19.9", Err(EntryError::WeightOutOfRange)),
         ];
         for (text, expected) in text_cases {
-            assert_eq!(text.parse::<Weight>().map(Weight::hectograms), expected, "{text:?}");
+            assert_eq!(
+                text.parse::<Weight>().map(Weight::hectograms),
+                expected,
+                "{text:?}"
+            );
         }
         let weight = Weight::from_hectograms(654).unwrap();
         assert_eq!(weight.to_string(), "65.4");
@@ -528,8 +557,16 @@ mod tests {
         for (date, day) in cases {
             assert_eq!(window.classify(date, today), day, "{date} seen on {today}");
         }
-        assert_eq!(window.check(d(2026, 11, 22), today), Err(EntryError::FutureDate));
-        assert_eq!(EntryWindow::new(1).unwrap().classify(d(2026, 11, 20), today), EntryDay::KeptOnly);
+        assert_eq!(
+            window.check(d(2026, 11, 22), today),
+            Err(EntryError::FutureDate)
+        );
+        assert_eq!(
+            EntryWindow::new(1)
+                .unwrap()
+                .classify(d(2026, 11, 20), today),
+            EntryDay::KeptOnly
+        );
         assert!(EntryWindow::new(0).is_err(), "a window must include today");
         assert!(serde_json::from_str::<EntryWindow>("400").is_err());
         assert_eq!(serde_json::to_string(&window).unwrap(), "30");
@@ -537,19 +574,41 @@ mod tests {
 
     #[test]
     fn goal_lists() {
-        let input = |id: Option<i64>, label: &str| GoalInput { id: id.map(GoalId), label: label.into() };
-        let ok = check_goal_list(&[input(Some(1), " 8,000歩あるく "), input(None, "夜9時以降は間食しない")]).unwrap();
+        let input = |id: Option<i64>, label: &str| GoalInput {
+            id: id.map(GoalId),
+            label: label.into(),
+        };
+        let ok = check_goal_list(&[
+            input(Some(1), " 8,000歩あるく "),
+            input(None, "夜9時以降は間食しない"),
+        ])
+        .unwrap();
         assert_eq!(ok[0].1.as_str(), "8,000歩あるく", "labels are trimmed");
         let six: Vec<_> = (0..6).map(|i| input(None, &format!("goal {i}"))).collect();
-        assert_eq!(check_goal_list(&six), Err(EntryError::TooManyGoals { max: 5 }));
-        assert_eq!(check_goal_list(&[input(Some(1), "a"), input(Some(1), "b")]), Err(EntryError::DuplicateGoal));
-        assert_eq!(check_goal_list(&[input(None, "a"), input(None, "a ")]), Err(EntryError::DuplicateGoal));
-        assert_eq!(check_goal_list(&[input(None, " ")]), Err(EntryError::GoalLabelEmpty));
+        assert_eq!(
+            check_goal_list(&six),
+            Err(EntryError::TooManyGoals { max: 5 })
+        );
+        assert_eq!(
+            check_goal_list(&[input(Some(1), "a"), input(Some(1), "b")]),
+            Err(EntryError::DuplicateGoal)
+        );
+        assert_eq!(
+            check_goal_list(&[input(None, "a"), input(None, "a ")]),
+            Err(EntryError::DuplicateGoal)
+        );
+        assert_eq!(
+            check_goal_list(&[input(None, " ")]),
+            Err(EntryError::GoalLabelEmpty)
+        );
         assert_eq!(
             check_goal_list(&[input(None, &"あ".repeat(41))]),
             Err(EntryError::GoalLabelTooLong { max: 40 })
         );
-        assert!(check_goal_list(&[]).unwrap().is_empty(), "a member may drop every goal");
+        assert!(
+            check_goal_list(&[]).unwrap().is_empty(),
+            "a member may drop every goal"
+        );
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub trait Coded {
 pub(crate) fn assert_snake_case(code: &str) {
     assert!(
         !code.is_empty()
-            && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
             && !code.starts_with('_')
             && !code.ends_with('_'),
         "error code {code:?} must be snake_case"

@@ -44,7 +44,11 @@ fn tenths_from_str(s: &str) -> Result<i32, HealthError> {
     let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
     let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
     let fraction = fraction.trim_end_matches('0');
-    if whole.is_empty() || whole.len() > 4 || !digits(whole) || !digits(fraction) || fraction.len() > 1
+    if whole.is_empty()
+        || whole.len() > 4
+        || !digits(whole)
+        || !digits(fraction)
+        || fraction.len() > 1
     {
         return Err(HealthError::NotANumber);
     }
@@ -56,7 +60,8 @@ fn tenths_from_str(s: &str) -> Result<i32, HealthError> {
 /// Height from 100.0 to 250.0 cm in steps of 0.1 cm, held in millimetres.
 /// Members of the points programme are adults. On the wire: centimetres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = f64))]
+// `specta(type = i32)` makes it a plain `number` in TypeScript (an f64 would be `number | null`).
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = i32))]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Height(i32);
 
@@ -132,7 +137,8 @@ impl FromStr for Height {
 
 /// Body mass index to one decimal, held in tenths (224 is 22.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = f64))]
+// `specta(type = i32)` makes it a plain `number` in TypeScript (an f64 would be `number | null`).
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = i32))]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Bmi(u16);
 
@@ -294,17 +300,21 @@ mod tests {
     #[test]
     fn bmi_from_height_and_weight() {
         let cases = [
-            ("170.0", "65.0", 225),  // 22.49…
-            ("160.0", "64.0", 250),  // exactly 25.0
-            ("160.0", "63.9", 250),  // 24.96… prints as 25.0
-            ("160.0", "63.8", 249),  // 24.92…
-            ("175.0", "56.6", 185),  // 18.48… prints as 18.5
-            ("175.0", "56.5", 184),  // 18.44…
+            ("170.0", "65.0", 225), // 22.49…
+            ("160.0", "64.0", 250), // exactly 25.0
+            ("160.0", "63.9", 250), // 24.96… prints as 25.0
+            ("160.0", "63.8", 249), // 24.92…
+            ("175.0", "56.6", 185), // 18.48… prints as 18.5
+            ("175.0", "56.5", 184), // 18.44…
             ("100.0", "300.0", 3_000),
             ("250.0", "20.0", 32),
         ];
         for (height, weight, tenths) in cases {
-            assert_eq!(bmi(height, weight).tenths(), tenths, "{height} cm, {weight} kg");
+            assert_eq!(
+                bmi(height, weight).tenths(),
+                tenths,
+                "{height} cm, {weight} kg"
+            );
         }
     }
 
@@ -329,12 +339,23 @@ mod tests {
 
     #[test]
     fn bmi_numbers() {
-        assert_eq!(Bmi::from_f64(22.45).unwrap().to_string(), "22.5", "half up, as printed");
+        assert_eq!(
+            Bmi::from_f64(22.45).unwrap().to_string(),
+            "22.5",
+            "half up, as printed"
+        );
         assert_eq!(Bmi::from_f64(22.44).unwrap().to_string(), "22.4");
         assert_eq!(Bmi::from_f64(2.9), Err(HealthError::BmiOutOfRange));
         assert_eq!(Bmi::from_f64(300.1), Err(HealthError::BmiOutOfRange));
-        assert_eq!(serde_json::to_string(&Bmi::from_tenths(224).unwrap()).unwrap(), "22.4");
-        assert_eq!("22.45".parse::<Bmi>(), Err(HealthError::NotANumber), "sheets print one decimal");
+        assert_eq!(
+            serde_json::to_string(&Bmi::from_tenths(224).unwrap()).unwrap(),
+            "22.4"
+        );
+        assert_eq!(
+            "22.45".parse::<Bmi>(),
+            Err(HealthError::NotANumber),
+            "sheets print one decimal"
+        );
     }
 
     #[test]
@@ -348,7 +369,13 @@ mod tests {
 
     #[test]
     fn health_age_rule() {
-        let cases = [(40, 35, true), (40, 36, false), (40, 30, true), (40, 45, false), (3, 0, false)];
+        let cases = [
+            (40, 35, true),
+            (40, 36, false),
+            (40, 30, true),
+            (40, 45, false),
+            (3, 0, false),
+        ];
         for (real, health, earns) in cases {
             assert_eq!(
                 health_age_is_younger_by(real, health, HEALTH_AGE_MARGIN_YEARS),

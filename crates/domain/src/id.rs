@@ -71,7 +71,11 @@ pub enum IdError {
     #[error("{0} is empty")]
     Empty(IdKind),
     #[error("{kind} must be {min} to {max} characters long")]
-    Length { kind: IdKind, min: usize, max: usize },
+    Length {
+        kind: IdKind,
+        min: usize,
+        max: usize,
+    },
     #[error("{0} may contain only digits")]
     NotDigits(IdKind),
     #[error("{0} contains a character that is not allowed")]
@@ -124,23 +128,18 @@ fn half_width(c: char) -> char {
 fn is_digit_separator(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\t'
-            | '\u{00A0}'
-            | '-'
-            | '\u{02D7}'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2043}'
-            | '\u{2212}'
-            | '\u{30FC}'
-            | '\u{FE63}'
-            | '\u{FF70}'
+        ' ' | '\t' | '\u{00A0}' | '-' | '\u{02D7}' | '\u{2010}'
+            ..='\u{2015}' | '\u{2043}' | '\u{2212}' | '\u{30FC}' | '\u{FE63}' | '\u{FF70}'
     )
 }
 
 /// A digit string as the member typed it, normalised to ASCII digits.
 fn digit_string(input: &str, kind: IdKind, min: usize, max: usize) -> Result<String, IdError> {
-    let digits: String =
-        input.chars().map(half_width).filter(|c| !is_digit_separator(*c)).collect();
+    let digits: String = input
+        .chars()
+        .map(half_width)
+        .filter(|c| !is_digit_separator(*c))
+        .collect();
     if digits.is_empty() {
         return Err(IdError::Empty(kind));
     }
@@ -336,7 +335,11 @@ impl EmployeeNumber {
             return Err(IdError::ForbiddenCharacter(kind));
         }
         if text.len() > Self::MAX_LEN {
-            return Err(IdError::Length { kind, min: 1, max: Self::MAX_LEN });
+            return Err(IdError::Length {
+                kind,
+                min: 1,
+                max: Self::MAX_LEN,
+            });
         }
         Ok(Self(text))
     }
@@ -388,14 +391,20 @@ impl Email {
             return Err(IdError::Empty(kind));
         }
         if text.len() > Self::MAX_LEN {
-            return Err(IdError::Length { kind, min: 3, max: Self::MAX_LEN });
+            return Err(IdError::Length {
+                kind,
+                min: 3,
+                max: Self::MAX_LEN,
+            });
         }
         if !text.is_ascii() || text.bytes().any(|b| b.is_ascii_control() || b == b' ') {
             return Err(IdError::ForbiddenCharacter(kind));
         }
         let (local, domain) = text.split_once('@').ok_or(IdError::Malformed(kind))?;
         let local_ok = (1..=64).contains(&local.len())
-            && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
+            && local
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
         if !local_ok || !is_domain(domain) {
             return Err(IdError::Malformed(kind));
         }
@@ -418,11 +427,15 @@ fn is_domain(domain: &str) -> bool {
     labels.len() >= 2
         && labels.iter().all(|label| {
             (1..=63).contains(&label.len())
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
-        && labels.last().is_some_and(|tld| !tld.bytes().all(|b| b.is_ascii_digit()))
+        && labels
+            .last()
+            .is_some_and(|tld| !tld.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A login ID: an e-mail address (self-registration and dependent spouses) or
@@ -455,7 +468,9 @@ impl LoginId {
         let number = text
             .strip_prefix(['U', 'u'])
             .ok_or(IdError::Malformed(IdKind::LoginId))?;
-        EmployeeNumber::parse(number).map(Self::Issued).map_err(|e| login_error(&e))
+        EmployeeNumber::parse(number)
+            .map(Self::Issued)
+            .map_err(|e| login_error(&e))
     }
 
     /// The issued login ID of an employee.
@@ -477,9 +492,11 @@ impl LoginId {
 fn login_error(e: &IdError) -> IdError {
     match e {
         IdError::Empty(_) => IdError::Empty(IdKind::LoginId),
-        IdError::Length { min, max, .. } => {
-            IdError::Length { kind: IdKind::LoginId, min: *min, max: *max }
-        }
+        IdError::Length { min, max, .. } => IdError::Length {
+            kind: IdKind::LoginId,
+            min: *min,
+            max: *max,
+        },
         IdError::NotDigits(_) => IdError::NotDigits(IdKind::LoginId),
         IdError::ForbiddenCharacter(_) => IdError::ForbiddenCharacter(IdKind::LoginId),
         IdError::CheckDigit | IdError::Malformed(_) => IdError::Malformed(IdKind::LoginId),
@@ -542,7 +559,11 @@ impl Nickname {
             return Err(IdError::ForbiddenCharacter(kind));
         }
         if text.chars().count() > Self::MAX_CHARS {
-            return Err(IdError::Length { kind, min: 1, max: Self::MAX_CHARS });
+            return Err(IdError::Length {
+                kind,
+                min: 1,
+                max: Self::MAX_CHARS,
+            });
         }
         Ok(Self(text.to_owned()))
     }
@@ -570,8 +591,22 @@ mod tests {
             ("０６２７３４９４", Ok("06273494")),
             ("06-273494", Ok("06273494")),
             (" 0627 3494 ", Ok("06273494")),
-            ("0627349", Err(IdError::Length { kind: IdKind::InsurerNumber, min: 8, max: 8 })),
-            ("062734940", Err(IdError::Length { kind: IdKind::InsurerNumber, min: 8, max: 8 })),
+            (
+                "0627349",
+                Err(IdError::Length {
+                    kind: IdKind::InsurerNumber,
+                    min: 8,
+                    max: 8,
+                }),
+            ),
+            (
+                "062734940",
+                Err(IdError::Length {
+                    kind: IdKind::InsurerNumber,
+                    min: 8,
+                    max: 8,
+                }),
+            ),
             ("0627349a", Err(IdError::NotDigits(IdKind::InsurerNumber))),
             ("", Err(IdError::Empty(IdKind::InsurerNumber))),
             // 0,1,3,1,3,2,7 → 0+1+6+1+6+2+(1+4)=21 → 9
@@ -580,7 +615,10 @@ mod tests {
         for (input, expected) in cases {
             let parsed = InsurerNumber::parse(input);
             assert_eq!(
-                parsed.as_ref().map(InsurerNumber::as_str).map_err(Clone::clone),
+                parsed
+                    .as_ref()
+                    .map(InsurerNumber::as_str)
+                    .map_err(Clone::clone),
                 expected,
                 "insurer number {input:?}"
             );
@@ -613,14 +651,29 @@ mod tests {
             ("12345678", "12345678"),
         ];
         for (input, canonical) in cases {
-            assert_eq!(CardSymbol::parse(input).unwrap().as_str(), canonical, "symbol {input:?}");
-            assert_eq!(CardNumber::parse(input).unwrap().as_str(), canonical, "number {input:?}");
+            assert_eq!(
+                CardSymbol::parse(input).unwrap().as_str(),
+                canonical,
+                "symbol {input:?}"
+            );
+            assert_eq!(
+                CardNumber::parse(input).unwrap().as_str(),
+                canonical,
+                "number {input:?}"
+            );
         }
         let refused = [
             ("", IdError::Empty(IdKind::CardNumber)),
             (" - ", IdError::Empty(IdKind::CardNumber)),
             ("12a", IdError::NotDigits(IdKind::CardNumber)),
-            ("１２３４５６７８９", IdError::Length { kind: IdKind::CardNumber, min: 1, max: 8 }),
+            (
+                "１２３４５６７８９",
+                IdError::Length {
+                    kind: IdKind::CardNumber,
+                    min: 1,
+                    max: 8,
+                },
+            ),
         ];
         for (input, error) in refused {
             assert_eq!(CardNumber::parse(input), Err(error), "number {input:?}");
@@ -630,7 +683,11 @@ mod tests {
     #[test]
     fn branch_numbers_have_two_digits() {
         assert_eq!(BranchNumber::parse("00").unwrap().as_str(), "00");
-        assert_eq!(BranchNumber::parse("1").unwrap().as_str(), "01", "a dropped zero is restored");
+        assert_eq!(
+            BranchNumber::parse("1").unwrap().as_str(),
+            "01",
+            "a dropped zero is restored"
+        );
         assert_eq!(BranchNumber::parse("０２").unwrap().as_str(), "02");
         assert!(BranchNumber::parse("100").is_err());
         assert!(BranchNumber::parse("").is_err());
@@ -640,13 +697,23 @@ mod tests {
     fn employee_numbers_and_issued_login_ids() {
         let number = EmployeeNumber::parse(" ａ１２３４５ ").unwrap();
         assert_eq!(number.as_str(), "A12345");
-        assert!(EmployeeNumber::parse("12-34").is_err(), "hyphens are not employee-number characters");
+        assert!(
+            EmployeeNumber::parse("12-34").is_err(),
+            "hyphens are not employee-number characters"
+        );
         assert!(EmployeeNumber::parse("123456789012345678901").is_err());
         let login = LoginId::issued(EmployeeNumber::parse("12345").unwrap());
         assert_eq!(login.to_string(), "U12345");
-        assert_eq!(LoginId::parse("u12345"), Ok(login.clone()), "login IDs are case-insensitive");
+        assert_eq!(
+            LoginId::parse("u12345"),
+            Ok(login.clone()),
+            "login IDs are case-insensitive"
+        );
         assert_eq!(LoginId::parse("Ｕ１２３４５"), Ok(login));
-        assert_eq!(LoginId::parse("12345"), Err(IdError::Malformed(IdKind::LoginId)));
+        assert_eq!(
+            LoginId::parse("12345"),
+            Err(IdError::Malformed(IdKind::LoginId))
+        );
         assert_eq!(LoginId::parse("U"), Err(IdError::Empty(IdKind::LoginId)));
         assert_eq!(LoginId::parse("  "), Err(IdError::Empty(IdKind::LoginId)));
     }
@@ -656,7 +723,10 @@ mod tests {
         let login = LoginId::parse(" Taro.Yamada@Example.CO.JP ").unwrap();
         assert_eq!(login.to_string(), "taro.yamada@example.co.jp");
         assert!(matches!(login, LoginId::Email(_)));
-        assert_eq!(LoginId::parse("taro@"), Err(IdError::Malformed(IdKind::LoginId)));
+        assert_eq!(
+            LoginId::parse("taro@"),
+            Err(IdError::Malformed(IdKind::LoginId))
+        );
     }
 
     #[test]
@@ -667,11 +737,18 @@ mod tests {
             ("  taro@example.com\u{3000}", "taro@example.com"),
             ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ", "taro@example.com"),
             ("taro..k.@docomo.ne.jp", "taro..k.@docomo.ne.jp"),
-            ("first+tag@sub.example-mail.jp", "first+tag@sub.example-mail.jp"),
+            (
+                "first+tag@sub.example-mail.jp",
+                "first+tag@sub.example-mail.jp",
+            ),
             ("a@xn--eckwd4c7c.xn--zckzah", "a@xn--eckwd4c7c.xn--zckzah"),
         ];
         for (input, canonical) in accepted {
-            assert_eq!(Email::parse(input).map(String::from), Ok(canonical.to_owned()), "{input:?}");
+            assert_eq!(
+                Email::parse(input).map(String::from),
+                Ok(canonical.to_owned()),
+                "{input:?}"
+            );
         }
         let refused = [
             ("", IdError::Empty(IdKind::Email)),
@@ -682,31 +759,64 @@ mod tests {
             ("taro@-example.com", IdError::Malformed(IdKind::Email)),
             ("taro@example..com", IdError::Malformed(IdKind::Email)),
             ("taro@127.0.0.1", IdError::Malformed(IdKind::Email)),
-            ("ta ro@example.com", IdError::ForbiddenCharacter(IdKind::Email)),
-            ("たろう@example.com", IdError::ForbiddenCharacter(IdKind::Email)),
+            (
+                "ta ro@example.com",
+                IdError::ForbiddenCharacter(IdKind::Email),
+            ),
+            (
+                "たろう@example.com",
+                IdError::ForbiddenCharacter(IdKind::Email),
+            ),
             ("\"taro\"@example.com", IdError::Malformed(IdKind::Email)),
         ];
         for (input, error) in refused {
             assert_eq!(Email::parse(input), Err(error), "{input:?}");
         }
         let long_local = format!("{}@example.com", "a".repeat(65));
-        assert_eq!(Email::parse(&long_local), Err(IdError::Malformed(IdKind::Email)));
+        assert_eq!(
+            Email::parse(&long_local),
+            Err(IdError::Malformed(IdKind::Email))
+        );
         let email = Email::parse("Taro@Example.com").unwrap();
-        assert_eq!((email.local_part(), email.domain()), ("Taro", "example.com"));
+        assert_eq!(
+            (email.local_part(), email.domain()),
+            ("Taro", "example.com")
+        );
     }
 
     #[test]
     fn nicknames() {
         assert_eq!(Nickname::parse("  たろう ").unwrap().as_str(), "たろう");
-        assert_eq!(Nickname::parse("\u{3000}健保 太郎\u{3000}").unwrap().as_str(), "健保 太郎");
-        assert!(Nickname::parse(&"あ".repeat(20)).is_ok(), "20 characters, not 20 bytes");
+        assert_eq!(
+            Nickname::parse("\u{3000}健保 太郎\u{3000}")
+                .unwrap()
+                .as_str(),
+            "健保 太郎"
+        );
+        assert!(
+            Nickname::parse(&"あ".repeat(20)).is_ok(),
+            "20 characters, not 20 bytes"
+        );
         assert_eq!(
             Nickname::parse(&"あ".repeat(21)),
-            Err(IdError::Length { kind: IdKind::Nickname, min: 1, max: 20 })
+            Err(IdError::Length {
+                kind: IdKind::Nickname,
+                min: 1,
+                max: 20
+            })
         );
-        assert_eq!(Nickname::parse("   "), Err(IdError::Empty(IdKind::Nickname)));
-        assert_eq!(Nickname::parse("a\nb"), Err(IdError::ForbiddenCharacter(IdKind::Nickname)));
-        assert_eq!(Nickname::parse("ab\u{202E}c"), Err(IdError::ForbiddenCharacter(IdKind::Nickname)));
+        assert_eq!(
+            Nickname::parse("   "),
+            Err(IdError::Empty(IdKind::Nickname))
+        );
+        assert_eq!(
+            Nickname::parse("a\nb"),
+            Err(IdError::ForbiddenCharacter(IdKind::Nickname))
+        );
+        assert_eq!(
+            Nickname::parse("ab\u{202E}c"),
+            Err(IdError::ForbiddenCharacter(IdKind::Nickname))
+        );
     }
 
     #[test]
@@ -719,7 +829,10 @@ mod tests {
     fn identifiers_go_through_serde_as_canonical_strings() {
         let number: InsurerNumber = serde_json::from_str("\"０６２７３４９４\"").unwrap();
         assert_eq!(serde_json::to_string(&number).unwrap(), "\"06273494\"");
-        assert!(serde_json::from_str::<InsurerNumber>("\"06273495\"").is_err(), "parser runs");
+        assert!(
+            serde_json::from_str::<InsurerNumber>("\"06273495\"").is_err(),
+            "parser runs"
+        );
         let login: LoginId = serde_json::from_str("\"u00123\"").unwrap();
         assert_eq!(serde_json::to_string(&login).unwrap(), "\"U00123\"");
         assert!(serde_json::from_str::<Nickname>("\"\"").is_err());
@@ -729,7 +842,11 @@ mod tests {
     fn error_codes_are_snake_case() {
         let errors = [
             IdError::Empty(IdKind::Email),
-            IdError::Length { kind: IdKind::Email, min: 1, max: 2 },
+            IdError::Length {
+                kind: IdKind::Email,
+                min: 1,
+                max: 2,
+            },
             IdError::NotDigits(IdKind::CardNumber),
             IdError::ForbiddenCharacter(IdKind::Nickname),
             IdError::CheckDigit,

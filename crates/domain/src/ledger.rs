@@ -99,15 +99,24 @@ pub struct Allocation {
 
 /// Which lots a spend of `points` on `date` draws from, soonest-expiring
 /// first; refused when the lots usable on that day hold too little.
-pub fn allocate(lots: &[Lot], points: i64, date: NaiveDate) -> Result<Vec<Allocation>, LedgerError> {
+pub fn allocate(
+    lots: &[Lot],
+    points: i64,
+    date: NaiveDate,
+) -> Result<Vec<Allocation>, LedgerError> {
     if !(1..=MAX_POINTS_PER_OPERATION).contains(&points) {
         return Err(LedgerError::InvalidAmount);
     }
-    let mut usable: Vec<&Lot> =
-        lots.iter().filter(|lot| lot.remaining > 0 && lot.is_usable_on(date)).collect();
+    let mut usable: Vec<&Lot> = lots
+        .iter()
+        .filter(|lot| lot.remaining > 0 && lot.is_usable_on(date))
+        .collect();
     let available: i64 = usable.iter().map(|lot| lot.remaining).sum();
     if available < points {
-        return Err(LedgerError::InsufficientPoints { requested: points, available });
+        return Err(LedgerError::InsufficientPoints {
+            requested: points,
+            available,
+        });
     }
     usable.sort_by_key(|lot| lot.spending_order());
     let mut left = points;
@@ -117,7 +126,10 @@ pub fn allocate(lots: &[Lot], points: i64, date: NaiveDate) -> Result<Vec<Alloca
             break;
         }
         let take = left.min(lot.remaining);
-        allocations.push(Allocation { lot: lot.id, points: take });
+        allocations.push(Allocation {
+            lot: lot.id,
+            points: take,
+        });
         left -= take;
     }
     Ok(allocations)
@@ -128,6 +140,7 @@ pub fn allocate(lots: &[Lot], points: i64, date: NaiveDate) -> Result<Vec<Alloca
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Expiring {
     pub expires_on: NaiveDate,
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub points: i64,
 }
 
@@ -141,7 +154,10 @@ pub fn expiring_soon(lots: &[Lot], today: NaiveDate, within_days: u32) -> Vec<Ex
             *per_day.entry(lot.expires_on).or_default() += lot.remaining;
         }
     }
-    per_day.into_iter().map(|(expires_on, points)| Expiring { expires_on, points }).collect()
+    per_day
+        .into_iter()
+        .map(|(expires_on, points)| Expiring { expires_on, points })
+        .collect()
 }
 
 /// What an entry records.
@@ -238,29 +254,49 @@ impl Ledger {
     /// The points that can be spent on `date`: the balance less lots past
     /// their expiry that the expiry run has not yet emptied.
     pub fn available_on(&self, date: NaiveDate) -> i64 {
-        self.lots.iter().filter(|lot| lot.is_usable_on(date)).map(|lot| lot.remaining).sum()
+        self.lots
+            .iter()
+            .filter(|lot| lot.is_usable_on(date))
+            .map(|lot| lot.remaining)
+            .sum()
     }
 
     /// Whether the invariants hold: the balance equals the sum of the lots,
     /// no lot is negative or holds more than it was granted.
     pub fn is_consistent(&self) -> bool {
         let in_lots: i64 = self.lots.iter().map(|lot| lot.remaining).sum();
-        let lots_ok = self.lots.iter().all(|lot| (0..=lot.granted).contains(&lot.remaining));
+        let lots_ok = self
+            .lots
+            .iter()
+            .all(|lot| (0..=lot.granted).contains(&lot.remaining));
         lots_ok && in_lots == self.balance() && in_lots >= 0
     }
 
     fn write(&mut self, date: NaiveDate, kind: EntryKind, points: i64) {
         let id = EntryId(self.entries.len() as u64 + 1);
-        self.entries.push(LedgerEntry { id, date, kind, points });
+        self.entries.push(LedgerEntry {
+            id,
+            date,
+            kind,
+            points,
+        });
     }
 
     fn lot_mut(&mut self, id: LotId) -> &mut Lot {
-        self.lots.iter_mut().find(|lot| lot.id == id).expect("allocations name lots of this ledger")
+        self.lots
+            .iter_mut()
+            .find(|lot| lot.id == id)
+            .expect("allocations name lots of this ledger")
     }
 
     /// Grants `points` for `code` on `granted_on`, in a new lot that expires
     /// at the end of the next fiscal year.
-    pub fn grant(&mut self, code: RuleCode, points: i64, granted_on: NaiveDate) -> Result<LotId, LedgerError> {
+    pub fn grant(
+        &mut self,
+        code: RuleCode,
+        points: i64,
+        granted_on: NaiveDate,
+    ) -> Result<LotId, LedgerError> {
         if !(1..=MAX_POINTS_PER_OPERATION).contains(&points) {
             return Err(LedgerError::InvalidAmount);
         }
@@ -284,7 +320,13 @@ impl Ledger {
         }
         let id = SpendId(self.spends.len() as u64 + 1);
         self.write(date, EntryKind::Spend { spend: id }, -points);
-        let spend = Spend { id, date, points, allocations, cancelled: false };
+        let spend = Spend {
+            id,
+            date,
+            points,
+            allocations,
+            cancelled: false,
+        };
         self.spends.push(spend.clone());
         Ok(spend)
     }
@@ -294,7 +336,11 @@ impl Ledger {
     /// whose last day is before `date` are not revived: they expire again at
     /// once, and the ledger shows both the return and the expiry.
     pub fn cancel(&mut self, spend: SpendId, date: NaiveDate) -> Result<Cancellation, LedgerError> {
-        let record = self.spends.iter_mut().find(|s| s.id == spend).ok_or(LedgerError::UnknownSpend)?;
+        let record = self
+            .spends
+            .iter_mut()
+            .find(|s| s.id == spend)
+            .ok_or(LedgerError::UnknownSpend)?;
         if record.cancelled {
             return Err(LedgerError::AlreadyCancelled);
         }
@@ -315,7 +361,10 @@ impl Ledger {
                 expired_at_once.push(*allocation);
             }
         }
-        Ok(Cancellation { returned, expired_at_once })
+        Ok(Cancellation {
+            returned,
+            expired_at_once,
+        })
     }
 
     /// The expiry run on `date`: empties every lot whose last day is before
@@ -325,11 +374,20 @@ impl Ledger {
             .lots
             .iter()
             .filter(|lot| lot.remaining > 0 && !lot.is_usable_on(date))
-            .map(|lot| Allocation { lot: lot.id, points: lot.remaining })
+            .map(|lot| Allocation {
+                lot: lot.id,
+                points: lot.remaining,
+            })
             .collect();
         for allocation in &expired {
             self.lot_mut(allocation.lot).remaining = 0;
-            self.write(date, EntryKind::Expiry { lot: allocation.lot }, -allocation.points);
+            self.write(
+                date,
+                EntryKind::Expiry {
+                    lot: allocation.lot,
+                },
+                -allocation.points,
+            );
         }
         expired
     }
@@ -358,10 +416,19 @@ mod tests {
         let lot = ledger.grant(code("steps"), 10, d(2026, 5, 10)).unwrap();
         assert_eq!(ledger.lots()[0].expires_on, d(2028, 3, 31));
         assert_eq!(ledger.lots()[0].id, lot);
-        assert!(ledger.expire(d(2028, 3, 31)).is_empty(), "still usable on its last day");
-        assert_eq!(ledger.expire(d(2028, 4, 1)), [Allocation { lot, points: 10 }]);
+        assert!(
+            ledger.expire(d(2028, 3, 31)).is_empty(),
+            "still usable on its last day"
+        );
+        assert_eq!(
+            ledger.expire(d(2028, 4, 1)),
+            [Allocation { lot, points: 10 }]
+        );
         assert_eq!(ledger.balance(), 0);
-        assert!(ledger.expire(d(2028, 4, 2)).is_empty(), "expiry runs once per lot");
+        assert!(
+            ledger.expire(d(2028, 4, 2)).is_empty(),
+            "expiry runs once per lot"
+        );
         assert_eq!(ledger.entries().last().unwrap().kind.code(), "expiry");
         assert!(ledger.is_consistent());
     }
@@ -369,16 +436,27 @@ mod tests {
     #[test]
     fn spending_takes_the_soonest_expiring_points_first() {
         let mut ledger = Ledger::new();
-        let fy2027 = ledger.grant(code("registration"), 1_000, d(2027, 4, 1)).unwrap(); // expires 2029-03-31
+        let fy2027 = ledger
+            .grant(code("registration"), 1_000, d(2027, 4, 1))
+            .unwrap(); // expires 2029-03-31
         let fy2026_late = ledger.grant(code("login"), 300, d(2027, 3, 31)).unwrap(); // 2028-03-31
         let fy2026_early = ledger.grant(code("weight"), 200, d(2026, 5, 10)).unwrap(); // 2028-03-31
         let spend = ledger.spend(600, d(2027, 4, 2)).unwrap();
         assert_eq!(
             spend.allocations,
             [
-                Allocation { lot: fy2026_early, points: 200 },
-                Allocation { lot: fy2026_late, points: 300 },
-                Allocation { lot: fy2027, points: 100 },
+                Allocation {
+                    lot: fy2026_early,
+                    points: 200
+                },
+                Allocation {
+                    lot: fy2026_late,
+                    points: 300
+                },
+                Allocation {
+                    lot: fy2027,
+                    points: 100
+                },
             ],
             "soonest expiry first; on a tie, the oldest grant"
         );
@@ -389,17 +467,38 @@ mod tests {
     #[test]
     fn spending_is_refused_below_zero_and_changes_nothing() {
         let mut ledger = Ledger::new();
-        ledger.grant(code("registration"), 1_000, d(2026, 11, 21)).unwrap();
+        ledger
+            .grant(code("registration"), 1_000, d(2026, 11, 21))
+            .unwrap();
         let before = ledger.clone();
         assert_eq!(
             ledger.spend(1_895 + 2_600, d(2026, 11, 22)),
-            Err(LedgerError::InsufficientPoints { requested: 4_495, available: 1_000 })
+            Err(LedgerError::InsufficientPoints {
+                requested: 4_495,
+                available: 1_000
+            })
         );
-        assert_eq!(ledger, before, "a refused spend leaves the ledger as it was");
-        assert_eq!(ledger.spend(0, d(2026, 11, 22)), Err(LedgerError::InvalidAmount));
-        assert_eq!(ledger.spend(-5, d(2026, 11, 22)), Err(LedgerError::InvalidAmount));
-        assert_eq!(ledger.grant(code("steps"), 0, d(2026, 11, 22)), Err(LedgerError::InvalidAmount));
-        assert_eq!(ledger.spend(1_000, d(2026, 11, 22)).map(|s| s.points), Ok(1_000), "all of it is fine");
+        assert_eq!(
+            ledger, before,
+            "a refused spend leaves the ledger as it was"
+        );
+        assert_eq!(
+            ledger.spend(0, d(2026, 11, 22)),
+            Err(LedgerError::InvalidAmount)
+        );
+        assert_eq!(
+            ledger.spend(-5, d(2026, 11, 22)),
+            Err(LedgerError::InvalidAmount)
+        );
+        assert_eq!(
+            ledger.grant(code("steps"), 0, d(2026, 11, 22)),
+            Err(LedgerError::InvalidAmount)
+        );
+        assert_eq!(
+            ledger.spend(1_000, d(2026, 11, 22)).map(|s| s.points),
+            Ok(1_000),
+            "all of it is fine"
+        );
         assert_eq!(ledger.balance(), 0);
     }
 
@@ -411,24 +510,43 @@ mod tests {
         assert_eq!(ledger.available_on(d(2028, 4, 1)), 100);
         assert_eq!(
             ledger.spend(200, d(2028, 4, 1)),
-            Err(LedgerError::InsufficientPoints { requested: 200, available: 100 })
+            Err(LedgerError::InsufficientPoints {
+                requested: 200,
+                available: 100
+            })
         );
     }
 
     #[test]
     fn cancelling_returns_points_to_their_lots_with_their_expiry() {
         let mut ledger = Ledger::new();
-        let old = ledger.grant(code("registration"), 1_000, d(2026, 5, 10)).unwrap(); // 2028-03-31
-        let new = ledger.grant(code("flu_vaccine"), 300, d(2027, 5, 10)).unwrap(); // 2029-03-31
+        let old = ledger
+            .grant(code("registration"), 1_000, d(2026, 5, 10))
+            .unwrap(); // 2028-03-31
+        let new = ledger
+            .grant(code("flu_vaccine"), 300, d(2027, 5, 10))
+            .unwrap(); // 2029-03-31
         let spend = ledger.spend(1_200, d(2027, 6, 1)).unwrap();
         let cancellation = ledger.cancel(spend.id, d(2027, 6, 3)).unwrap();
         assert_eq!(cancellation.returned, spend.allocations);
         assert!(cancellation.expired_at_once.is_empty());
         let lot = |id| ledger.lots().iter().find(|l| l.id == id).unwrap().clone();
-        assert_eq!((lot(old).remaining, lot(old).expires_on), (1_000, d(2028, 3, 31)));
-        assert_eq!((lot(new).remaining, lot(new).expires_on), (300, d(2029, 3, 31)));
-        assert_eq!(ledger.cancel(spend.id, d(2027, 6, 4)), Err(LedgerError::AlreadyCancelled));
-        assert_eq!(ledger.cancel(SpendId(99), d(2027, 6, 4)), Err(LedgerError::UnknownSpend));
+        assert_eq!(
+            (lot(old).remaining, lot(old).expires_on),
+            (1_000, d(2028, 3, 31))
+        );
+        assert_eq!(
+            (lot(new).remaining, lot(new).expires_on),
+            (300, d(2029, 3, 31))
+        );
+        assert_eq!(
+            ledger.cancel(spend.id, d(2027, 6, 4)),
+            Err(LedgerError::AlreadyCancelled)
+        );
+        assert_eq!(
+            ledger.cancel(SpendId(99), d(2027, 6, 4)),
+            Err(LedgerError::UnknownSpend)
+        );
         assert_eq!(ledger.balance(), 1_300);
         assert!(ledger.is_consistent());
     }
@@ -436,17 +554,38 @@ mod tests {
     #[test]
     fn points_returned_to_an_expired_lot_are_not_revived() {
         let mut ledger = Ledger::new();
-        let old = ledger.grant(code("registration"), 1_000, d(2026, 5, 10)).unwrap(); // 2028-03-31
+        let old = ledger
+            .grant(code("registration"), 1_000, d(2026, 5, 10))
+            .unwrap(); // 2028-03-31
         let new = ledger.grant(code("steps"), 100, d(2027, 5, 10)).unwrap(); // 2029-03-31
         let spend = ledger.spend(1_050, d(2028, 3, 30)).unwrap();
         ledger.expire(d(2028, 4, 1));
         let cancellation = ledger.cancel(spend.id, d(2028, 4, 2)).unwrap();
-        assert_eq!(cancellation.expired_at_once, [Allocation { lot: old, points: 1_000 }]);
-        assert_eq!(ledger.balance(), 100, "only the still-valid lot's 50 + 50 remain");
+        assert_eq!(
+            cancellation.expired_at_once,
+            [Allocation {
+                lot: old,
+                points: 1_000
+            }]
+        );
+        assert_eq!(
+            ledger.balance(),
+            100,
+            "only the still-valid lot's 50 + 50 remain"
+        );
         let lot = ledger.lots().iter().find(|l| l.id == new).unwrap();
         assert_eq!(lot.remaining, 100);
         let kinds: Vec<&str> = ledger.entries().iter().map(|e| e.kind.code()).collect();
-        assert_eq!(kinds, ["registration", "steps", "exchange", "exchange_cancelled", "expiry"]);
+        assert_eq!(
+            kinds,
+            [
+                "registration",
+                "steps",
+                "exchange",
+                "exchange_cancelled",
+                "expiry"
+            ]
+        );
         assert!(ledger.is_consistent());
     }
 
@@ -457,17 +596,32 @@ mod tests {
         ledger.grant(code("weight"), 20, d(2026, 11, 21)).unwrap(); // 2028-03-31
         ledger.grant(code("login"), 5, d(2027, 4, 1)).unwrap(); // 2029-03-31
         let today = d(2028, 3, 1);
-        assert_eq!(ledger.expiring_soon(today, 30), [Expiring { expires_on: d(2028, 3, 31), points: 30 }]);
-        assert!(ledger.expiring_soon(today, 29).is_empty(), "the 31st is 30 days away");
+        assert_eq!(
+            ledger.expiring_soon(today, 30),
+            [Expiring {
+                expires_on: d(2028, 3, 31),
+                points: 30
+            }]
+        );
+        assert!(
+            ledger.expiring_soon(today, 29).is_empty(),
+            "the 31st is 30 days away"
+        );
         assert_eq!(ledger.expiring_soon(today, 400).len(), 2);
-        assert!(ledger.expiring_soon(d(2028, 4, 1), 30).is_empty(), "expired lots are not 'soon'");
+        assert!(
+            ledger.expiring_soon(d(2028, 4, 1), 30).is_empty(),
+            "expired lots are not 'soon'"
+        );
     }
 
     #[test]
     fn error_codes_are_snake_case() {
         for error in [
             LedgerError::InvalidAmount,
-            LedgerError::InsufficientPoints { requested: 1, available: 0 },
+            LedgerError::InsufficientPoints {
+                requested: 1,
+                available: 0,
+            },
             LedgerError::UnknownSpend,
             LedgerError::AlreadyCancelled,
         ] {
@@ -550,20 +704,42 @@ mod tests {
     /// touched may have points left; no usable lot it skipped expires sooner.
     fn check_soonest_first(before: &Ledger, spend: &Spend) -> Result<(), TestCaseError> {
         let lot = |id: LotId| before.lots().iter().find(|l| l.id == id).unwrap();
-        let keys: Vec<_> = spend.allocations.iter().map(|a| lot(a.lot).spending_order()).collect();
-        prop_assert!(keys.windows(2).all(|w| w[0] < w[1]), "allocations follow the spending order");
-        let (last, whole) = spend.allocations.split_last().expect("a spend draws from some lot");
+        let keys: Vec<_> = spend
+            .allocations
+            .iter()
+            .map(|a| lot(a.lot).spending_order())
+            .collect();
+        prop_assert!(
+            keys.windows(2).all(|w| w[0] < w[1]),
+            "allocations follow the spending order"
+        );
+        let (last, whole) = spend
+            .allocations
+            .split_last()
+            .expect("a spend draws from some lot");
         for allocation in whole {
-            prop_assert_eq!(allocation.points, lot(allocation.lot).remaining, "earlier lots are emptied");
+            prop_assert_eq!(
+                allocation.points,
+                lot(allocation.lot).remaining,
+                "earlier lots are emptied"
+            );
         }
         prop_assert!(last.points <= lot(last.lot).remaining);
         let latest_used = keys.last().copied().unwrap();
         for skipped in before.lots().iter().filter(|l| {
-            l.remaining > 0 && l.is_usable_on(spend.date) && !spend.allocations.iter().any(|a| a.lot == l.id)
+            l.remaining > 0
+                && l.is_usable_on(spend.date)
+                && !spend.allocations.iter().any(|a| a.lot == l.id)
         }) {
-            prop_assert!(skipped.spending_order() > latest_used, "a sooner-expiring lot was skipped");
+            prop_assert!(
+                skipped.spending_order() > latest_used,
+                "a sooner-expiring lot was skipped"
+            );
         }
-        prop_assert_eq!(spend.allocations.iter().map(|a| a.points).sum::<i64>(), spend.points);
+        prop_assert_eq!(
+            spend.allocations.iter().map(|a| a.points).sum::<i64>(),
+            spend.points
+        );
         Ok(())
     }
 }

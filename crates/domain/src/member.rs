@@ -66,7 +66,10 @@ impl FromStr for Sex {
         match s.trim().to_ascii_lowercase().as_str() {
             "male" | "男" => Ok(Self::Male),
             "female" | "女" => Ok(Self::Female),
-            _ => Err(UnknownValue { what: "sex", allowed: "male, female" }),
+            _ => Err(UnknownValue {
+                what: "sex",
+                allowed: "male, female",
+            }),
         }
     }
 }
@@ -107,7 +110,10 @@ impl FromStr for Relationship {
         match s.trim() {
             "insured" => Ok(Self::Insured),
             "dependent_spouse" => Ok(Self::DependentSpouse),
-            _ => Err(UnknownValue { what: "relationship", allowed: "insured, dependent_spouse" }),
+            _ => Err(UnknownValue {
+                what: "relationship",
+                allowed: "insured, dependent_spouse",
+            }),
         }
     }
 }
@@ -144,7 +150,10 @@ impl FromStr for RosterRelationship {
             "insured" => Ok(Self::Insured),
             "spouse" => Ok(Self::Spouse),
             "other" => Ok(Self::Other),
-            _ => Err(UnknownValue { what: "relationship", allowed: "insured, spouse, other" }),
+            _ => Err(UnknownValue {
+                what: "relationship",
+                allowed: "insured, spouse, other",
+            }),
         }
     }
 }
@@ -162,7 +171,12 @@ mod tests {
 
     #[test]
     fn sex_reads_the_roster_and_the_form() {
-        for (text, sex) in [("male", Sex::Male), ("Female", Sex::Female), ("男", Sex::Male), ("女", Sex::Female)] {
+        for (text, sex) in [
+            ("male", Sex::Male),
+            ("Female", Sex::Female),
+            ("男", Sex::Male),
+            ("女", Sex::Female),
+        ] {
             assert_eq!(text.parse::<Sex>(), Ok(sex), "{text}");
         }
         assert!("m".parse::<Sex>().is_err(), "abbreviations are not guessed");
@@ -172,10 +186,26 @@ mod tests {
 
     #[test]
     fn relationships() {
-        assert_eq!(serde_json::to_string(&Relationship::DependentSpouse).unwrap(), "\"dependent_spouse\"");
-        assert_eq!("dependent_spouse".parse::<Relationship>(), Ok(Relationship::DependentSpouse));
-        assert_eq!("spouse".parse::<RosterRelationship>().unwrap().participant(), Some(Relationship::DependentSpouse));
-        assert_eq!("other".parse::<RosterRelationship>().unwrap().participant(), None, "other dependants do not take part");
+        assert_eq!(
+            serde_json::to_string(&Relationship::DependentSpouse).unwrap(),
+            "\"dependent_spouse\""
+        );
+        assert_eq!(
+            "dependent_spouse".parse::<Relationship>(),
+            Ok(Relationship::DependentSpouse)
+        );
+        assert_eq!(
+            "spouse"
+                .parse::<RosterRelationship>()
+                .unwrap()
+                .participant(),
+            Some(Relationship::DependentSpouse)
+        );
+        assert_eq!(
+            "other".parse::<RosterRelationship>().unwrap().participant(),
+            None,
+            "other dependants do not take part"
+        );
         assert!("child".parse::<RosterRelationship>().is_err());
     }
 }

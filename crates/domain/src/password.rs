@@ -24,8 +24,13 @@ use crate::id::LoginId;
 
 static COMMON_PASSWORDS_TEXT: &str = include_str!("../data/common-passwords.txt");
 
-static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| COMMON_PASSWORDS_TEXT.lines().map(str::trim).filter(|l| !l.is_empty()).collect());
+static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    COMMON_PASSWORDS_TEXT
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+});
 
 /// Whether `password` is on the shipped common-password list (case-insensitive).
 pub fn is_common_password(password: &str) -> bool {
@@ -51,7 +56,8 @@ pub enum CharacterRule {
 
 /// A password policy. Deserializing validates it, so a policy that allows
 /// passwords shorter than [`PasswordPolicy::MIN_LENGTH_FLOOR`] or longer than
-/// [`PasswordPolicy::MAX_LENGTH_CEILING`] cannot be loaded.
+/// [`PasswordPolicy::MAX_LENGTH_CEILING`] cannot be loaded; fields left out
+/// take the default's values.
 ///
 /// ```
 /// use kenpo_domain::password::PasswordPolicy;
@@ -62,9 +68,8 @@ pub enum CharacterRule {
 /// ).unwrap();
 /// assert_eq!(policy, PasswordPolicy::default());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(try_from = "PolicyFields")]
 pub struct PasswordPolicy {
     /// Fewest characters (Unicode scalar values).
     pub min_length: u16,
@@ -109,10 +114,11 @@ fn yes() -> bool {
     true
 }
 
-impl TryFrom<PolicyFields> for PasswordPolicy {
-    type Error = PolicyError;
-
-    fn try_from(fields: PolicyFields) -> Result<Self, Self::Error> {
+// By hand rather than `#[serde(try_from)]`, so that the generated TypeScript
+// type is the policy itself and not the helper.
+impl<'de> Deserialize<'de> for PasswordPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fields = PolicyFields::deserialize(deserializer)?;
         Self::new(PasswordPolicy {
             min_length: fields.min_length,
             max_length: fields.max_length,
@@ -120,6 +126,7 @@ impl TryFrom<PolicyFields> for PasswordPolicy {
             reject_common: fields.reject_common,
             reject_login_id: fields.reject_login_id,
         })
+        .map_err(serde::de::Error::custom)
     }
 }
 
@@ -201,10 +208,14 @@ impl PasswordPolicy {
     /// Checks a policy's numbers.
     pub fn new(policy: Self) -> Result<Self, PolicyError> {
         if policy.min_length < Self::MIN_LENGTH_FLOOR {
-            return Err(PolicyError::MinLengthTooSmall { floor: Self::MIN_LENGTH_FLOOR });
+            return Err(PolicyError::MinLengthTooSmall {
+                floor: Self::MIN_LENGTH_FLOOR,
+            });
         }
         if policy.max_length > Self::MAX_LENGTH_CEILING {
-            return Err(PolicyError::MaxLengthTooLarge { ceiling: Self::MAX_LENGTH_CEILING });
+            return Err(PolicyError::MaxLengthTooLarge {
+                ceiling: Self::MAX_LENGTH_CEILING,
+            });
         }
         if policy.max_length < policy.min_length {
             return Err(PolicyError::LengthsReversed);
@@ -215,7 +226,11 @@ impl PasswordPolicy {
     /// The leaflet's rule: 8 to 128 half-width lower-case letters and digits,
     /// both present, still refusing common passwords and the login ID.
     pub fn legacy() -> Self {
-        Self { min_length: 8, characters: CharacterRule::LowercaseAndDigits, ..Self::default() }
+        Self {
+            min_length: 8,
+            characters: CharacterRule::LowercaseAndDigits,
+            ..Self::default()
+        }
     }
 
     /// The first rule `password` breaks, if any.
@@ -231,10 +246,14 @@ impl PasswordPolicy {
         let mut refusals = Vec::new();
         let length = password.chars().count();
         if length < usize::from(self.min_length) {
-            refusals.push(PasswordRefusal::TooShort { min: self.min_length });
+            refusals.push(PasswordRefusal::TooShort {
+                min: self.min_length,
+            });
         }
         if length > usize::from(self.max_length) {
-            refusals.push(PasswordRefusal::TooLong { max: self.max_length });
+            refusals.push(PasswordRefusal::TooLong {
+                max: self.max_length,
+            });
         }
         match self.characters {
             CharacterRule::AnyPrintable => {
@@ -290,11 +309,24 @@ mod tests {
 
     #[test]
     fn the_shipped_list_is_large_and_case_insensitive() {
-        assert!(common_password_count() >= 10_000, "at least the top 10,000 passwords");
-        for common in ["password", "PASSWORD", "123456", "qwerty", "Iloveyou", "password123"] {
+        assert!(
+            common_password_count() >= 10_000,
+            "at least the top 10,000 passwords"
+        );
+        for common in [
+            "password",
+            "PASSWORD",
+            "123456",
+            "qwerty",
+            "Iloveyou",
+            "password123",
+        ] {
             assert!(is_common_password(common), "{common} is common");
         }
-        assert!(!is_common_password("tsuki-ga-kirei-2026"), "an unusual phrase is not");
+        assert!(
+            !is_common_password("tsuki-ga-kirei-2026"),
+            "an unusual phrase is not"
+        );
     }
 
     #[test]
@@ -305,26 +337,56 @@ mod tests {
             ("correct horse battery", None),
             ("ふじさんにのぼろう2026", None),
             ("short-pw", Some(PasswordRefusal::TooShort { min: 12 })),
-            (&"x".repeat(129), Some(PasswordRefusal::TooLong { max: 128 })),
-            ("tab\there-is-bad", Some(PasswordRefusal::ForbiddenCharacter { allowed: "printable characters" })),
+            (
+                &"x".repeat(129),
+                Some(PasswordRefusal::TooLong { max: 128 }),
+            ),
+            (
+                "tab\there-is-bad",
+                Some(PasswordRefusal::ForbiddenCharacter {
+                    allowed: "printable characters",
+                }),
+            ),
             ("1qaz2wsx3edc", Some(PasswordRefusal::Common)),
             ("QWERTY123456", Some(PasswordRefusal::Common)),
-            ("my-Taro.Yamada@example.com-pw", Some(PasswordRefusal::ContainsLoginId)),
+            (
+                "my-Taro.Yamada@example.com-pw",
+                Some(PasswordRefusal::ContainsLoginId),
+            ),
             ("taro.yamada-is-me", Some(PasswordRefusal::ContainsLoginId)),
         ];
         for (password, refusal) in cases {
-            assert_eq!(policy.check(password, &id).err(), refusal, "password case {}", password.len());
+            assert_eq!(
+                policy.check(password, &id).err(),
+                refusal,
+                "password case {}",
+                password.len()
+            );
         }
-        assert_eq!(policy.check(&"x".repeat(128), &id), Ok(()), "128 characters are allowed");
-        assert_eq!(policy.check("１２３４５６７８９０ab", &id), Ok(()), "length counts characters");
+        assert_eq!(
+            policy.check(&"x".repeat(128), &id),
+            Ok(()),
+            "128 characters are allowed"
+        );
+        assert_eq!(
+            policy.check("１２３４５６７８９０ab", &id),
+            Ok(()),
+            "length counts characters"
+        );
     }
 
     #[test]
     fn issued_login_ids_and_short_fragments() {
         let policy = PasswordPolicy::default();
         let issued = login("U123456");
-        assert_eq!(policy.check("walk-123456-steps", &issued), Err(PasswordRefusal::ContainsLoginId));
-        assert_eq!(policy.check("walk-u123456-steps", &issued), Err(PasswordRefusal::ContainsLoginId));
+        assert_eq!(
+            policy.check("walk-123456-steps", &issued),
+            Err(PasswordRefusal::ContainsLoginId)
+        );
+        assert_eq!(
+            policy.check("walk-u123456-steps", &issued),
+            Err(PasswordRefusal::ContainsLoginId)
+        );
         let four = login("U123");
         assert_eq!(
             policy.check("walk-u123-steps!", &four),
@@ -332,9 +394,17 @@ mod tests {
             "a four-character login ID is looked for"
         );
         let short = login("U12");
-        assert_eq!(policy.check("walk-u12-steps!!", &short), Ok(()), "U12 is too short to look for");
+        assert_eq!(
+            policy.check("walk-u12-steps!!", &short),
+            Ok(()),
+            "U12 is too short to look for"
+        );
         let short_local = login("bob@example.com");
-        assert_eq!(policy.check("bobs-garden-path", &short_local), Ok(()), "a 3-letter local part is not looked for");
+        assert_eq!(
+            policy.check("bobs-garden-path", &short_local),
+            Ok(()),
+            "a 3-letter local part is not looked for"
+        );
     }
 
     #[test]
@@ -349,7 +419,9 @@ mod tests {
             ("20240101", vec![PasswordRefusal::MissingLetter]),
             (
                 "Kenpo12345",
-                vec![PasswordRefusal::ForbiddenCharacter { allowed: "half-width lower-case letters and digits" }],
+                vec![PasswordRefusal::ForbiddenCharacter {
+                    allowed: "half-width lower-case letters and digits",
+                }],
             ),
             ("password1", vec![PasswordRefusal::Common]),
         ];
@@ -360,18 +432,30 @@ mod tests {
 
     #[test]
     fn policies_are_data() {
-        let legacy: PasswordPolicy = serde_json::from_str(r#"{"min_length":8,"characters":"lowercase_and_digits"}"#).unwrap();
-        assert_eq!(legacy, PasswordPolicy::legacy(), "missing fields take the default's");
+        let legacy: PasswordPolicy =
+            serde_json::from_str(r#"{"min_length":8,"characters":"lowercase_and_digits"}"#)
+                .unwrap();
+        assert_eq!(
+            legacy,
+            PasswordPolicy::legacy(),
+            "missing fields take the default's"
+        );
         let json = serde_json::to_value(PasswordPolicy::default()).unwrap();
         assert_eq!(json["min_length"], 12);
         assert_eq!(json["max_length"], 128);
         assert_eq!(json["characters"], "any_printable");
         let weak = serde_json::from_str::<PasswordPolicy>(r#"{"min_length":4}"#);
-        assert!(weak.is_err(), "a policy below the 8-character floor is refused");
+        assert!(
+            weak.is_err(),
+            "a policy below the 8-character floor is refused"
+        );
         let from_toml: PasswordPolicy = toml::from_str("min_length = 16\nmax_length = 64").unwrap();
         assert_eq!((from_toml.min_length, from_toml.max_length), (16, 64));
         assert_eq!(
-            PasswordPolicy::new(PasswordPolicy { max_length: 10, ..PasswordPolicy::default() }),
+            PasswordPolicy::new(PasswordPolicy {
+                max_length: 10,
+                ..PasswordPolicy::default()
+            }),
             Err(PolicyError::LengthsReversed)
         );
     }
@@ -381,7 +465,10 @@ mod tests {
         let secret = "hunter2-hunter2";
         let id = login("hunter2@example.com");
         for refusal in PasswordPolicy::legacy().refusals(secret, &id) {
-            assert!(!refusal.to_string().contains(secret), "{refusal} leaks the password");
+            assert!(
+                !refusal.to_string().contains(secret),
+                "{refusal} leaks the password"
+            );
             assert_snake_case(refusal.code());
         }
         for error in [

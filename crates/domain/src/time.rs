@@ -53,7 +53,9 @@ impl FixedClock {
     /// A clock standing at the given wall-clock time in Japan, or `None` when
     /// the fields do not name a real time.
     pub fn at_jst(year: i32, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> Option<Self> {
-        JST.with_ymd_and_hms(year, month, day, hour, min, sec).single().map(Self::new)
+        JST.with_ymd_and_hms(year, month, day, hour, min, sec)
+            .single()
+            .map(Self::new)
     }
 
     /// The same clock moved by `seconds` (negative moves back).
@@ -122,14 +124,23 @@ impl FiscalYear {
         self.0
     }
 
-    /// 1 April of the start year.
+    /// 1 April of the start year (saturating at the ends of chrono's calendar).
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.0, 4, 1).expect("1 April exists in every year")
+        NaiveDate::from_ymd_opt(self.0, 4, 1).unwrap_or(if self.0 < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
     }
 
-    /// 31 March of the following calendar year.
+    /// 31 March of the following calendar year (saturating at the ends of
+    /// chrono's calendar).
     pub fn last_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.0 + 1, 3, 31).expect("31 March exists in every year")
+        NaiveDate::from_ymd_opt(self.0.saturating_add(1), 3, 31).unwrap_or(if self.0 < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
     }
 
     /// Whether `date` falls in this fiscal year.
@@ -241,12 +252,14 @@ fn anniversary_in(birth: NaiveDate, year: i32) -> (u32, u32) {
 
 /// `date` plus `days` calendar days, saturating at chrono's last date.
 pub(crate) fn add_days(date: NaiveDate, days: u64) -> NaiveDate {
-    date.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)
+    date.checked_add_days(Days::new(days))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// `date` minus `days` calendar days, saturating at chrono's first date.
 pub(crate) fn sub_days(date: NaiveDate, days: u64) -> NaiveDate {
-    date.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN)
+    date.checked_sub_days(Days::new(days))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 #[cfg(test)]
@@ -272,7 +285,11 @@ mod tests {
         ];
         for (instant, expected) in cases {
             let instant = DateTime::parse_from_rfc3339(instant).expect("valid RFC 3339");
-            assert_eq!(jst_date(instant), expected, "{instant} is {expected} in Japan");
+            assert_eq!(
+                jst_date(instant),
+                expected,
+                "{instant} is {expected} in Japan"
+            );
         }
     }
 
@@ -281,23 +298,43 @@ mod tests {
         let before = FixedClock::at_jst(2027, 3, 31, 23, 59, 59).expect("real time");
         let after = before.advanced(1);
         assert_eq!(before.today(), d(2027, 3, 31));
-        assert_eq!(after.today(), d(2027, 4, 1), "one second later is a new day and a new FY");
+        assert_eq!(
+            after.today(),
+            d(2027, 4, 1),
+            "one second later is a new day and a new FY"
+        );
         assert_eq!(FiscalYear::of(before.today()), FiscalYear::new(2026));
         assert_eq!(FiscalYear::of(after.today()), FiscalYear::new(2027));
+        assert_eq!(
+            expiry_of_grant(before.today()),
+            d(2028, 3, 31),
+            "granted in FY2026"
+        );
+        assert_eq!(
+            expiry_of_grant(after.today()),
+            d(2029, 3, 31),
+            "granted in FY2027"
+        );
         let utc = FixedClock::new(DateTime::parse_from_rfc3339("2026-11-21T15:30:00Z").unwrap());
         assert_eq!(utc.today(), d(2026, 11, 22));
     }
 
     #[test]
     fn system_clock_answers_a_plausible_day() {
-        assert!(SystemClock.today() > d(2024, 1, 1), "the system clock is not in the past");
+        assert!(
+            SystemClock.today() > d(2024, 1, 1),
+            "the system clock is not in the past"
+        );
     }
 
     #[test]
     fn start_of_day_is_midnight_in_japan() {
         let start = start_of_jst_day(d(2027, 4, 1));
         assert_eq!(start.to_rfc3339(), "2027-04-01T00:00:00+09:00");
-        assert_eq!(start.with_timezone(&Utc).to_rfc3339(), "2027-03-31T15:00:00+00:00");
+        assert_eq!(
+            start.with_timezone(&Utc).to_rfc3339(),
+            "2027-03-31T15:00:00+00:00"
+        );
     }
 
     #[test]
@@ -311,7 +348,11 @@ mod tests {
             (d(2027, 4, 1), 2027),
         ];
         for (date, year) in cases {
-            assert_eq!(FiscalYear::of(date), FiscalYear::new(year), "{date} is in FY{year}");
+            assert_eq!(
+                FiscalYear::of(date),
+                FiscalYear::new(year),
+                "{date} is in FY{year}"
+            );
         }
         let fy = FiscalYear::new(2026);
         assert_eq!(fy.first_day(), d(2026, 4, 1));
@@ -319,9 +360,21 @@ mod tests {
         assert!(fy.contains(d(2027, 3, 31)) && !fy.contains(d(2027, 4, 1)));
         assert_eq!(fy.to_string(), "FY2026");
         assert_eq!("FY2026".parse::<FiscalYear>(), Ok(fy));
-        assert!("2026".parse::<FiscalYear>().is_err(), "the FY prefix is required");
-        assert!("FY26".parse::<FiscalYear>().is_err(), "the year has four digits");
+        assert!(
+            "2026".parse::<FiscalYear>().is_err(),
+            "the FY prefix is required"
+        );
+        assert!(
+            "FY26".parse::<FiscalYear>().is_err(),
+            "the year has four digits"
+        );
         assert_eq!(serde_json::to_string(&fy).unwrap(), "2026");
+        assert_eq!(
+            FiscalYear::new(i32::MAX).last_day(),
+            NaiveDate::MAX,
+            "no panic at the edge"
+        );
+        assert_eq!(expiry_of_grant(NaiveDate::MAX), NaiveDate::MAX);
     }
 
     #[test]
@@ -359,7 +412,11 @@ mod tests {
         // The year is gained at the end of the day before the birthday.
         assert_eq!(age_at_end_of(d(1990, 6, 15), d(2026, 6, 14)), Some(36));
         assert_eq!(age_at_end_of(d(2000, 2, 29), d(2001, 2, 28)), Some(1));
-        assert_eq!(age_at_end_of(d(2000, 2, 29), d(2004, 2, 28)), Some(3));
+        assert_eq!(
+            age_at_end_of(d(2000, 2, 29), d(2004, 2, 28)),
+            Some(4),
+            "leap year: the 28th ends it"
+        );
     }
 
     #[test]
@@ -377,7 +434,11 @@ mod tests {
             (d(2000, 2, 29), 27),
         ];
         for (birth, age) in cases {
-            assert_eq!(age_at_fiscal_year_end(birth, fy), Some(age), "born {birth}, FY2026 end");
+            assert_eq!(
+                age_at_fiscal_year_end(birth, fy),
+                Some(age),
+                "born {birth}, FY2026 end"
+            );
         }
     }
 }

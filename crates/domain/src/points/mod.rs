@@ -50,8 +50,14 @@ impl RuleCode {
     pub fn parse(input: &str) -> Result<Self, RuleCodeError> {
         let well_formed = (1..=64).contains(&input.len())
             && input.starts_with(|c: char| c.is_ascii_lowercase())
-            && input.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if well_formed { Ok(Self(input.to_owned())) } else { Err(RuleCodeError) }
+            && input
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if well_formed {
+            Ok(Self(input.to_owned()))
+        } else {
+            Err(RuleCodeError)
+        }
     }
 
     /// The code.
@@ -165,7 +171,9 @@ impl FromStr for Period {
         } else if s.starts_with("FY") {
             s.parse().map(Self::FiscalYear).map_err(|_| PeriodError)
         } else if s.len() == 10 {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Self::Day).map_err(|_| PeriodError)
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Self::Day)
+                .map_err(|_| PeriodError)
         } else {
             Err(PeriodError)
         }
@@ -207,7 +215,14 @@ mod tests {
         for good in ["steps", "flu_vaccine", "campaign_2026_summer", "a"] {
             assert!(RuleCode::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "Steps", "2026_campaign", "flu-vaccine", "_x", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Steps",
+            "2026_campaign",
+            "flu-vaccine",
+            "_x",
+            &"a".repeat(65),
+        ] {
             assert_eq!(RuleCode::parse(bad), Err(RuleCodeError), "{bad}");
         }
     }
@@ -228,8 +243,14 @@ mod tests {
         }
         assert!("2026-13-01".parse::<Period>().is_err());
         assert!("daily".parse::<Period>().is_err());
-        let key = GrantKey { code: RuleCode::parse("steps").unwrap(), period: Period::Day(d(2026, 11, 21)) };
-        assert_eq!(serde_json::to_string(&key).unwrap(), r#"{"code":"steps","period":"2026-11-21"}"#);
+        let key = GrantKey {
+            code: RuleCode::parse("steps").unwrap(),
+            period: Period::Day(d(2026, 11, 21)),
+        };
+        assert_eq!(
+            serde_json::to_string(&key).unwrap(),
+            r#"{"code":"steps","period":"2026-11-21"}"#
+        );
     }
 
     proptest! {

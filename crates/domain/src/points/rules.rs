@@ -1,6 +1,7 @@
 //! The rules file: its format, its defaults and its validation.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +37,11 @@ pub enum RulesError {
     #[error("rule {rule}: field {field} names a relationship the rule does not make eligible")]
     IneligibleRelationship { rule: String, field: String },
     #[error("rule {rule}: field {field} is not valid here: {reason}")]
-    InvalidWay { rule: String, field: String, reason: &'static str },
+    InvalidWay {
+        rule: String,
+        field: String,
+        reason: &'static str,
+    },
 }
 
 impl RulesError {
@@ -174,7 +179,10 @@ pub enum Trigger {
     /// A daily record of this kind.
     Record(RecordKind),
     /// A checkup result of one of `kinds` (any kind when empty) meeting `condition`.
-    Checkup { kinds: Vec<CheckupKind>, condition: CheckupCondition },
+    Checkup {
+        kinds: Vec<CheckupKind>,
+        condition: CheckupCondition,
+    },
     /// A web survey answer saying the member does not smoke.
     NonSmokerSurvey,
     /// A report by the member.
@@ -258,16 +266,26 @@ impl RawWay {
                 {
                     return Err(("condition", "the BMI range is empty"));
                 }
-                Trigger::Checkup { kinds: self.kinds, condition }
+                Trigger::Checkup {
+                    kinds: self.kinds,
+                    condition,
+                }
             }
             _ => return Err(("on", "not a known trigger")),
         };
-        if let Some(AgeBand { min: Some(min), max: Some(max) }) = self.age
+        if let Some(AgeBand {
+            min: Some(min),
+            max: Some(max),
+        }) = self.age
             && min > max
         {
             return Err(("age", "min is above max"));
         }
-        Ok(Way { trigger, relationships: self.relationships, age: self.age })
+        Ok(Way {
+            trigger,
+            relationships: self.relationships,
+            age: self.age,
+        })
     }
 }
 
@@ -275,7 +293,8 @@ impl TryFrom<RawWay> for Way {
     type Error = String;
 
     fn try_from(raw: RawWay) -> Result<Self, Self::Error> {
-        raw.into_way().map_err(|(field, reason)| format!("{field}: {reason}"))
+        raw.into_way()
+            .map_err(|(field, reason)| format!("{field}: {reason}"))
     }
 }
 
@@ -383,13 +402,22 @@ impl TryFrom<RawRuleFile> for RuleSet {
             })?;
             let rule = code.to_string();
             if !codes.insert(code.clone()) {
-                return Err(RulesError::DuplicateCode { rule, field: "code" });
+                return Err(RulesError::DuplicateCode {
+                    rule,
+                    field: "code",
+                });
             }
             if !(1..=MAX_RULE_POINTS).contains(&raw.points) {
-                return Err(RulesError::InvalidPoints { rule, field: "points" });
+                return Err(RulesError::InvalidPoints {
+                    rule,
+                    field: "points",
+                });
             }
             if raw.eligible.is_empty() {
-                return Err(RulesError::NoEligibleRelationship { rule, field: "eligible" });
+                return Err(RulesError::NoEligibleRelationship {
+                    rule,
+                    field: "eligible",
+                });
             }
             let labels = [
                 ("label_ja", Some(&raw.label_ja)),
@@ -397,18 +425,21 @@ impl TryFrom<RawRuleFile> for RuleSet {
                 ("condition_ja", raw.condition_ja.as_ref()),
                 ("condition_en", raw.condition_en.as_ref()),
             ];
-            if let Some((field, _)) =
-                labels.iter().find(|(_, text)| text.is_some_and(|t| t.trim().is_empty()))
+            if let Some((field, _)) = labels
+                .iter()
+                .find(|(_, text)| text.is_some_and(|t| t.trim().is_empty()))
             {
                 return Err(RulesError::EmptyLabel { rule, field });
             }
             let mut ways = Vec::with_capacity(raw.ways.len());
             for (way_index, raw_way) in raw.ways.into_iter().enumerate() {
-                let way = raw_way.into_way().map_err(|(field, reason)| RulesError::InvalidWay {
-                    rule: rule.clone(),
-                    field: format!("ways[{way_index}].{field}"),
-                    reason,
-                })?;
+                let way = raw_way
+                    .into_way()
+                    .map_err(|(field, reason)| RulesError::InvalidWay {
+                        rule: rule.clone(),
+                        field: format!("ways[{way_index}].{field}"),
+                        reason,
+                    })?;
                 if way.relationships.iter().any(|r| !raw.eligible.contains(r)) {
                     return Err(RulesError::IneligibleRelationship {
                         rule,
@@ -436,15 +467,17 @@ impl TryFrom<RawRuleFile> for RuleSet {
 impl RuleSet {
     /// Reads and checks a rules file in TOML.
     pub fn from_toml(text: &str) -> Result<Self, RulesError> {
-        let file: RawRuleFile =
-            toml::from_str(text).map_err(|e| RulesError::Syntax { message: e.to_string() })?;
+        let file: RawRuleFile = toml::from_str(text).map_err(|e| RulesError::Syntax {
+            message: e.to_string(),
+        })?;
         Self::try_from(file)
     }
 
     /// Reads and checks a rules file in JSON (the same fields as the TOML).
     pub fn from_json(text: &str) -> Result<Self, RulesError> {
-        let file: RawRuleFile =
-            serde_json::from_str(text).map_err(|e| RulesError::Syntax { message: e.to_string() })?;
+        let file: RawRuleFile = serde_json::from_str(text).map_err(|e| RulesError::Syntax {
+            message: e.to_string(),
+        })?;
         Self::try_from(file)
     }
 
@@ -459,10 +492,14 @@ impl RuleSet {
     }
 }
 
+static DEFAULT_RULES: LazyLock<RuleSet> = LazyLock::new(|| {
+    RuleSet::from_toml(DEFAULT_RULES_TOML).expect("the shipped default rules file is valid")
+});
+
 impl Default for RuleSet {
-    /// The table of DOMAIN.md (`rules/default.toml`).
+    /// The table of DOMAIN.md (`rules/default.toml`), read once.
     fn default() -> Self {
-        Self::from_toml(DEFAULT_RULES_TOML).expect("the shipped default rules file is valid")
+        DEFAULT_RULES.clone()
     }
 }
 
@@ -490,22 +527,42 @@ mod tests {
             ("flu_vaccine", 300, FiscalYear, &[I, S]),
             ("secondary_exam", 500, FiscalYear, &[I]),
         ];
-        assert_eq!(rules.rules().len(), expected.len(), "one rule per row of the table");
+        assert_eq!(
+            rules.rules().len(),
+            expected.len(),
+            "one rule per row of the table"
+        );
         for (code, points, frequency, eligible) in expected {
-            let rule = rules.get(code).unwrap_or_else(|| panic!("rule {code} is in the default file"));
+            let rule = rules
+                .get(code)
+                .unwrap_or_else(|| panic!("rule {code} is in the default file"));
             assert_eq!((rule.points, rule.frequency), (points, frequency), "{code}");
             assert_eq!(rule.eligible, eligible, "{code} eligibility");
-            assert!(!rule.label_ja.is_empty() && !rule.label_en.is_empty(), "{code} labels");
+            assert!(
+                !rule.label_ja.is_empty() && !rule.label_en.is_empty(),
+                "{code} labels"
+            );
         }
-        assert_eq!(rules.get("checkup_bmi").unwrap().label_ja, "健診結果（BMI）", "leaflet wording");
-        assert!(rules.get("smoking_cessation").unwrap().ways.is_empty(), "granted by the insurer");
+        assert_eq!(
+            rules.get("checkup_bmi").unwrap().label_ja,
+            "健診結果（BMI）",
+            "leaflet wording"
+        );
+        assert!(
+            rules.get("smoking_cessation").unwrap().ways.is_empty(),
+            "granted by the insurer"
+        );
     }
 
     #[test]
     fn the_default_table_survives_json() {
         let rules = RuleSet::default();
         let json = serde_json::to_string(&rules).unwrap();
-        assert_eq!(RuleSet::from_json(&json).unwrap(), rules, "written rules read back the same");
+        assert_eq!(
+            RuleSet::from_json(&json).unwrap(),
+            rules,
+            "written rules read back the same"
+        );
     }
 
     fn one_rule(body: &str) -> Result<RuleSet, RulesError> {
@@ -518,21 +575,62 @@ mod tests {
     fn invalid_files_name_the_rule_and_field() {
         let base = "points = 10\nfrequency = \"daily\"\neligible = [\"insured\"]\n";
         let cases: Vec<(String, &str, &str, &str)> = vec![
-            ("points = 0\nfrequency = \"daily\"\neligible = [\"insured\"]".into(), "invalid_points", "walk", "points"),
-            ("points = -5\nfrequency = \"daily\"\neligible = [\"insured\"]".into(), "invalid_points", "walk", "points"),
-            ("points = 10\nfrequency = \"daily\"\neligible = []".into(), "no_eligible_relationship", "walk", "eligible"),
-            (format!("{base}ways = [{{ on = \"record\" }}]"), "invalid_way", "walk", "ways[0].kind"),
-            (format!("{base}ways = [{{ on = \"walking\" }}]"), "invalid_way", "walk", "ways[0].on"),
-            (format!("{base}ways = [{{ on = \"check_in\", age = {{ min = 40, max = 30 }} }}]"), "invalid_way", "walk", "ways[0].age"),
             (
-                format!("{base}ways = [{{ on = \"checkup\", condition = {{ kind = \"bmi_in_range\", min = 25.0, below = 18.5 }} }}]"),
+                "points = 0\nfrequency = \"daily\"\neligible = [\"insured\"]".into(),
+                "invalid_points",
+                "walk",
+                "points",
+            ),
+            (
+                "points = -5\nfrequency = \"daily\"\neligible = [\"insured\"]".into(),
+                "invalid_points",
+                "walk",
+                "points",
+            ),
+            (
+                "points = 10\nfrequency = \"daily\"\neligible = []".into(),
+                "no_eligible_relationship",
+                "walk",
+                "eligible",
+            ),
+            (
+                format!("{base}ways = [{{ on = \"record\" }}]"),
+                "invalid_way",
+                "walk",
+                "ways[0].kind",
+            ),
+            (
+                format!("{base}ways = [{{ on = \"walking\" }}]"),
+                "invalid_way",
+                "walk",
+                "ways[0].on",
+            ),
+            (
+                format!("{base}ways = [{{ on = \"check_in\", age = {{ min = 40, max = 30 }} }}]"),
+                "invalid_way",
+                "walk",
+                "ways[0].age",
+            ),
+            (
+                format!(
+                    "{base}ways = [{{ on = \"checkup\", condition = {{ kind = \"bmi_in_range\", min = 25.0, below = 18.5 }} }}]"
+                ),
                 "invalid_way",
                 "walk",
                 "ways[0].condition",
             ),
-            (format!("{base}ways = [{{ on = \"check_in\", condition = {{ kind = \"non_smoker\" }} }}]"), "invalid_way", "walk", "ways[0].condition"),
             (
-                format!("{base}ways = [{{ on = \"check_in\", relationships = [\"dependent_spouse\"] }}]"),
+                format!(
+                    "{base}ways = [{{ on = \"check_in\", condition = {{ kind = \"non_smoker\" }} }}]"
+                ),
+                "invalid_way",
+                "walk",
+                "ways[0].condition",
+            ),
+            (
+                format!(
+                    "{base}ways = [{{ on = \"check_in\", relationships = [\"dependent_spouse\"] }}]"
+                ),
                 "ineligible_relationship",
                 "walk",
                 "ways[0].relationships",
@@ -540,8 +638,15 @@ mod tests {
         ];
         for (body, code, rule, field) in cases {
             let error = one_rule(&body).expect_err(&body);
-            assert_eq!((error.code(), error.rule(), error.field()), (code, rule, field), "{body}: {error}");
-            assert!(error.to_string().contains(rule), "the message names the rule: {error}");
+            assert_eq!(
+                (error.code(), error.rule(), error.field()),
+                (code, rule, field),
+                "{body}: {error}"
+            );
+            assert!(
+                error.to_string().contains(rule),
+                "the message names the rule: {error}"
+            );
         }
     }
 
@@ -554,14 +659,33 @@ mod tests {
             )
         };
         let empty = RuleSet::from_toml(&rule("walk", " ")).unwrap_err();
-        assert_eq!((empty.code(), empty.rule(), empty.field()), ("empty_label", "walk", "label_en"));
-        let bad_code = RuleSet::from_toml(&format!("{}{}", rule("walk", "Walk"), rule("Walk-2", "Walk"))).unwrap_err();
-        assert_eq!((bad_code.code(), bad_code.rule(), bad_code.field()), ("invalid_code", "#2", "code"));
-        let twice = RuleSet::from_toml(&format!("{}{}", rule("walk", "Walk"), rule("walk", "Walk"))).unwrap_err();
+        assert_eq!(
+            (empty.code(), empty.rule(), empty.field()),
+            ("empty_label", "walk", "label_en")
+        );
+        let bad_code = RuleSet::from_toml(&format!(
+            "{}{}",
+            rule("walk", "Walk"),
+            rule("Walk-2", "Walk")
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (bad_code.code(), bad_code.rule(), bad_code.field()),
+            ("invalid_code", "#2", "code")
+        );
+        let twice =
+            RuleSet::from_toml(&format!("{}{}", rule("walk", "Walk"), rule("walk", "Walk")))
+                .unwrap_err();
         assert_eq!((twice.code(), twice.rule()), ("duplicate_code", "walk"));
-        let typo = RuleSet::from_toml(&format!("{}pionts = 3\n", rule("walk", "Walk"))).unwrap_err();
-        assert_eq!(typo.code(), "rules_syntax", "unknown fields are refused, not ignored");
-        let frequency = RuleSet::from_toml(&rule("walk", "Walk").replace("daily", "weekly")).unwrap_err();
+        let typo =
+            RuleSet::from_toml(&format!("{}pionts = 3\n", rule("walk", "Walk"))).unwrap_err();
+        assert_eq!(
+            typo.code(),
+            "rules_syntax",
+            "unknown fields are refused, not ignored"
+        );
+        let frequency =
+            RuleSet::from_toml(&rule("walk", "Walk").replace("daily", "weekly")).unwrap_err();
         assert_eq!(frequency.code(), "rules_syntax");
     }
 
@@ -569,14 +693,38 @@ mod tests {
     fn error_codes_are_snake_case() {
         let rule = String::from("r");
         let errors = [
-            RulesError::Syntax { message: String::new() },
-            RulesError::InvalidCode { rule: rule.clone(), field: "code" },
-            RulesError::DuplicateCode { rule: rule.clone(), field: "code" },
-            RulesError::InvalidPoints { rule: rule.clone(), field: "points" },
-            RulesError::NoEligibleRelationship { rule: rule.clone(), field: "eligible" },
-            RulesError::EmptyLabel { rule: rule.clone(), field: "label_ja" },
-            RulesError::IneligibleRelationship { rule: rule.clone(), field: String::new() },
-            RulesError::InvalidWay { rule, field: String::new(), reason: "" },
+            RulesError::Syntax {
+                message: String::new(),
+            },
+            RulesError::InvalidCode {
+                rule: rule.clone(),
+                field: "code",
+            },
+            RulesError::DuplicateCode {
+                rule: rule.clone(),
+                field: "code",
+            },
+            RulesError::InvalidPoints {
+                rule: rule.clone(),
+                field: "points",
+            },
+            RulesError::NoEligibleRelationship {
+                rule: rule.clone(),
+                field: "eligible",
+            },
+            RulesError::EmptyLabel {
+                rule: rule.clone(),
+                field: "label_ja",
+            },
+            RulesError::IneligibleRelationship {
+                rule: rule.clone(),
+                field: String::new(),
+            },
+            RulesError::InvalidWay {
+                rule,
+                field: String::new(),
+                reason: "",
+            },
         ];
         for error in errors {
             assert_snake_case(error.code());
@@ -585,10 +733,19 @@ mod tests {
 
     #[test]
     fn age_bands() {
-        let band = AgeBand { min: Some(35), max: None };
+        let band = AgeBand {
+            min: Some(35),
+            max: None,
+        };
         assert!(band.contains(35) && !band.contains(34));
-        let band = AgeBand { min: None, max: Some(34) };
+        let band = AgeBand {
+            min: None,
+            max: Some(34),
+        };
         assert!(band.contains(34) && !band.contains(35));
-        assert!(AgeBand::default().contains(0), "an empty band holds every age");
+        assert!(
+            AgeBand::default().contains(0),
+            "an empty band holds every age"
+        );
     }
 }
