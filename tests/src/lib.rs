@@ -59,21 +59,61 @@ pub fn app_binary() -> Result<PathBuf> {
     Ok(std::fs::canonicalize(bin)?)
 }
 
+/// An Xvfb display, stopped when dropped.
+pub struct VirtualDisplay {
+    name: String,
+    _xvfb: Guard,
+}
+
+impl VirtualDisplay {
+    /// Starts Xvfb at 1280×800; its own messages go to `log`.
+    pub fn start(log: impl Into<Stdio>) -> Result<Self> {
+        // -displayfd makes Xvfb pick a free display and tell us which: no races
+        // between parallel tests.
+        let mut xvfb = Guard::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(log),
+        )?;
+        let name = format!(":{}", first_line(&mut xvfb.child, "Xvfb")?);
+        Ok(Self { name, _xvfb: xvfb })
+    }
+
+    /// The value for `DISPLAY`, e.g. `:3`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 /// A child process that is stopped (SIGTERM, then SIGKILL) when dropped.
-struct Guard {
+pub struct Guard {
     name: &'static str,
     child: Child,
 }
 
 impl Guard {
-    fn spawn(name: &'static str, cmd: &mut Command) -> Result<Self> {
+    pub fn spawn(name: &'static str, cmd: &mut Command) -> Result<Self> {
         let child = cmd.spawn().with_context(|| {
             format!("cannot start {name}: is it installed? (cargo xtask setup)")
         })?;
         Ok(Self { name, child })
     }
 
-    fn stop(&mut self) {
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn stop(&mut self) {
         if matches!(self.child.try_wait(), Ok(Some(_))) {
             return;
         }
@@ -127,7 +167,7 @@ pub struct Desktop {
     // Dropped in reverse order of start: the daemon before its bus and display.
     _dunst: Option<Guard>,
     _dbus: Guard,
-    _xvfb: Guard,
+    _xvfb: VirtualDisplay,
 }
 
 impl Desktop {
@@ -143,25 +183,8 @@ impl Desktop {
 
     fn start_with(name: &str, notifications: bool) -> Result<Self> {
         let home = tempfile::Builder::new().prefix("kenpo-e2e-").tempdir()?;
-        // -displayfd makes Xvfb pick a free display and tell us which: no races
-        // between parallel tests.
-        let mut xvfb = Guard::spawn(
-            "Xvfb",
-            Command::new("Xvfb")
-                .args([
-                    "-displayfd",
-                    "1",
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::piped())
-                .stderr(log_file(name, "xvfb")?),
-        )?;
-        let display = format!(":{}", first_line(&mut xvfb.child, "Xvfb")?);
-
+        let xvfb = VirtualDisplay::start(log_file(name, "xvfb")?)?;
+        let display = xvfb.name().to_owned();
         let bus_config = home.path().join("bus.conf");
         std::fs::write(&bus_config, BUS_CONFIG)?;
         let mut dbus = Guard::spawn(

@@ -352,9 +352,8 @@ impl Workspace {
 }
 
 impl Workspace {
-    /// Starts the release app under a fresh Xvfb a few times and reports
-    /// the time from spawn to the first painted frame (the header's colour
-    /// on screen) and the memory of the app and its WebKit processes.
+    /// The release app's size, time to first paint and memory under Xvfb
+    /// (the `startup-bench` binary of the e2e crate does the measuring).
     fn bench(&mut self) -> Result<()> {
         self.setup()?;
         self.build_ui()?;
@@ -368,165 +367,18 @@ impl Workspace {
             app.display(),
             size as f64 / 1e6
         );
-        let mut paints = Vec::new();
-        for round in 1..=5 {
-            let sample = bench::startup(&app)?;
-            println!(
-                "run {round}: first paint {:>4} ms, memory {:>4} MB RSS / {:>4} MB PSS ({} processes)",
-                sample.first_paint.as_millis(),
-                sample.rss_kib / 1024,
-                sample.pss_kib / 1024,
-                sample.processes
-            );
-            paints.push(sample.first_paint);
-        }
-        paints.sort();
-        println!(
-            "median first paint: {} ms",
-            paints[paints.len() / 2].as_millis()
-        );
-        Ok(())
-    }
-}
-
-mod bench {
-    use std::path::Path;
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    use anyhow::{Context, Result, bail};
-
-    /// The header's colour (`--brand` in ui/src/app.css), at a point inside the header.
-    const HEADER_PIXEL: &str = "+8+8";
-    const HEADER_RGB: &str = "1F7A5A";
-
-    pub struct Sample {
-        pub first_paint: Duration,
-        pub rss_kib: u64,
-        pub pss_kib: u64,
-        pub processes: usize,
-    }
-
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-
-    pub fn startup(app: &Path) -> Result<Sample> {
-        let mut xvfb = Command::new("Xvfb")
+        run(self
+            .cargo()
             .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
+                "run",
+                "--quiet",
+                "-p",
+                "kenpo-e2e",
+                "--bin",
+                "startup-bench",
+                "--",
             ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("Xvfb")?;
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(xvfb.stdout.take().context("Xvfb stdout")?),
-            &mut line,
-        )?;
-        let _xvfb = Kill(xvfb);
-        let display = format!(":{}", line.trim());
-        let data = std::env::temp_dir().join(format!("kenpo-bench-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data);
-
-        let started = Instant::now();
-        let child = Command::new(app)
-            .env("DISPLAY", &display)
-            .env("XDG_DATA_HOME", &data)
-            .env_remove("WAYLAND_DISPLAY")
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("the app")?;
-        let pid = child.id();
-        let _app = Kill(child);
-        let first_paint = loop {
-            let out = Command::new("import")
-                .args([
-                    "-window",
-                    "root",
-                    "-crop",
-                    &format!("1x1{HEADER_PIXEL}"),
-                    "txt:-",
-                ])
-                .env("DISPLAY", &display)
-                .output()
-                .context("import (imagemagick)")?;
-            if String::from_utf8_lossy(&out.stdout).contains(HEADER_RGB) {
-                break started.elapsed();
-            }
-            if started.elapsed() > Duration::from_secs(30) {
-                bail!("the app did not paint within 30 s");
-            }
-        };
-        // Let the page settle before reading memory.
-        std::thread::sleep(Duration::from_secs(3));
-        let pids = process_tree(pid);
-        let (mut rss_kib, mut pss_kib) = (0, 0);
-        for p in &pids {
-            let rollup =
-                std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).unwrap_or_default();
-            rss_kib += field_kib(&rollup, "Rss:");
-            pss_kib += field_kib(&rollup, "Pss:");
-        }
-        let _ = std::fs::remove_dir_all(&data);
-        Ok(Sample {
-            first_paint,
-            rss_kib,
-            pss_kib,
-            processes: pids.len(),
-        })
-    }
-
-    fn process_tree(root: u32) -> Vec<u32> {
-        let mut parents = Vec::new();
-        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-                continue;
-            };
-            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-            // The command name is in parentheses and may hold spaces: read after the last ')'.
-            let ppid = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                .and_then(|p| p.parse::<u32>().ok());
-            if let Some(ppid) = ppid {
-                parents.push((pid, ppid));
-            }
-        }
-        let mut tree = vec![root];
-        let mut i = 0;
-        while i < tree.len() {
-            let parent = tree[i];
-            tree.extend(
-                parents
-                    .iter()
-                    .filter(|(_, pp)| *pp == parent)
-                    .map(|(p, _)| *p),
-            );
-            i += 1;
-        }
-        tree
-    }
-
-    fn field_kib(text: &str, name: &str) -> u64 {
-        text.lines()
-            .find(|line| line.starts_with(name))
-            .and_then(|line| line.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
+            .arg(&app))
     }
 }
 
