@@ -6,6 +6,7 @@ use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_notification::NotificationExt;
 
+use crate::error::ErrorCode;
 use crate::{AppState, CommandError};
 
 #[derive(Debug, Serialize, specta::Type)]
@@ -25,15 +26,16 @@ pub fn app_info_get(state: State<'_, AppState>) -> AppInfo {
     }
 }
 
+// Async so that file I/O (save syncs to disk) never runs on the UI thread.
 #[tauri::command]
 #[specta::specta]
-pub fn prefs_get(state: State<'_, AppState>) -> Result<Prefs, CommandError> {
+pub async fn prefs_get(state: State<'_, AppState>) -> Result<Prefs, CommandError> {
     Ok(state.prefs.load()?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn prefs_set(state: State<'_, AppState>, prefs: Prefs) -> Result<Prefs, CommandError> {
+pub async fn prefs_set(state: State<'_, AppState>, prefs: Prefs) -> Result<Prefs, CommandError> {
     state.prefs.save(&prefs)?;
     Ok(prefs)
 }
@@ -56,7 +58,7 @@ pub async fn notification_test(
         .title(title)
         .body(body)
         .show()
-        .map_err(|err| CommandError::new("notification_failed", err))
+        .map_err(|err| CommandError::new(ErrorCode::NotificationFailed, err))
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -64,13 +66,13 @@ async fn ensure_notification_service() -> Result<(), CommandError> {
     // A blocking D-Bus round trip: keep it off the async workers.
     let answer = tauri::async_runtime::spawn_blocking(notify_rust::get_server_information)
         .await
-        .map_err(|err| CommandError::new("notification_failed", err))?;
+        .map_err(|err| CommandError::new(ErrorCode::NotificationFailed, err))?;
     match answer {
         Ok(_) => Ok(()),
         Err(err) => {
             tracing::warn!(%err, "no desktop notification service");
             Err(CommandError::new(
-                "notification_unavailable",
+                ErrorCode::NotificationUnavailable,
                 "no notification service is running on this desktop",
             ))
         }

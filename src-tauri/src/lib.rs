@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use kenpo_core::prefs::PrefsStore;
 use tauri::Manager;
 
-pub use error::CommandError;
+pub use error::{CommandError, ErrorCode};
 
 /// What every command may reach.
 pub struct AppState {

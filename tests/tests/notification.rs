@@ -51,7 +51,7 @@ async fn without_a_notification_service_the_member_is_told() -> anyhow::Result<(
         .await?;
     app.wait_text(
         By::Css("[data-testid='notification-outcome'][role='alert']"),
-        "通知を表示できませんでした。パソコンの通知設定をご確認ください。",
+        "このパソコンには通知を表示する仕組みが動いていません。パソコンの管理者にご確認ください。",
     )
     .await?;
     app.screenshot("notification_missing").await?;

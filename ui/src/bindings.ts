@@ -31,9 +31,22 @@ export type AppInfo = {
  *  `message` to show. The UI never matches on the message.
  */
 export type CommandError = {
-	code: string,
+	code: ErrorCode,
 	message: string,
 };
+
+/**
+ *  Every code a command can fail with. The UI switches on these; the
+ *  generated TypeScript makes them a union, so a new code is a type error
+ *  in the UI until it is handled.
+ */
+export type ErrorCode = 
+/**  The preferences file could not be read or written. */
+"prefs_io" | 
+/**  The desktop has no notification service. */
+"notification_unavailable" | 
+/**  The notification service refused or failed. */
+"notification_failed";
 
 /**  The UI language. Japanese first: it is the default. */
 export type Locale = "ja" | "en";

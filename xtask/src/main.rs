@@ -41,9 +41,10 @@ const NODE_MIN: (u32, u32) = (20, 19);
 const NODE_FALLBACK: &str = "22.23.3";
 
 fn main() -> Result<()> {
-    let args: Vec<String> = env::args().skip(1).collect();
-    let task = args.first().map(String::as_str).unwrap_or("help");
-    let rest = args.get(1..).unwrap_or_default();
+    // args[0] is the program itself.
+    let args: Vec<String> = env::args().collect();
+    let task = args.get(1).map(String::as_str).unwrap_or("help");
+    let rest = args.get(2..).unwrap_or_default();
     let mut ws = Workspace::locate()?;
     match task {
         "setup" => ws.setup(),

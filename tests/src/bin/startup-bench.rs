@@ -15,7 +15,7 @@ use kenpo_e2e::{Guard, VirtualDisplay};
 
 /// A point inside the header, and the header's colour (`--brand` in ui/src/app.css).
 const HEADER_PIXEL: &str = "1x1+8+8";
-const HEADER_RGB: &str = "1F7A5A";
+const HEADER_RGB: &str = "srgb(31,122,90)";
 
 struct Sample {
     first_paint: Duration,
@@ -25,7 +25,8 @@ struct Sample {
 }
 
 fn main() -> Result<()> {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args();
+    args.next(); // the program itself
     let app = PathBuf::from(
         args.next()
             .context("usage: startup-bench <app binary> [runs]")?,
