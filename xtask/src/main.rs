@@ -5,7 +5,7 @@
 use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -33,7 +33,24 @@ const DEBIAN_PACKAGES: &[&str] = &[
     // fetching Node.js when the machine has none recent enough
     "curl",
     "ca-certificates",
+    // the insurer's SMTP test runs Python's aiosmtpd from a venv, which
+    // Debian's python3 can only make with python3-venv
+    "python3",
+    "python3-venv",
 ];
+
+/// The SMTP server that the insurer's mail test talks to, from PyPI.
+const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+/// Where the insurer's tests find PostgreSQL unless `KENPO_TEST_POSTGRES_URL` says otherwise.
+const POSTGRES_HOST: &str = "127.0.0.1";
+const POSTGRES_PORT: &str = "5432";
+/// A login role that may create and drop the tests' own databases, and nothing more.
+const POSTGRES_TEST_URL: &str = "postgres://kenpo_test:kenpo_test@127.0.0.1:5432/postgres";
+const POSTGRES_TEST_ROLE_SQL: &str = "DO $$ BEGIN \
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kenpo_test') THEN \
+    CREATE ROLE kenpo_test LOGIN CREATEDB PASSWORD 'kenpo_test'; \
+    ELSE ALTER ROLE kenpo_test LOGIN CREATEDB PASSWORD 'kenpo_test'; \
+    END IF; END $$;";
 
 /// Vite 8 needs Node 20.19 or newer.
 const NODE_MIN: (u32, u32) = (20, 19);
@@ -50,6 +67,7 @@ fn main() -> Result<()> {
         "setup" => ws.setup(),
         "run" => ws.run_app(rest),
         "test" => ws.test(),
+        "test-env" => ws.test_env(),
         "e2e" => ws.e2e(),
         "bindings" => ws.bindings(),
         "bench" => ws.bench(),
@@ -61,6 +79,8 @@ fn main() -> Result<()> {
                  run       install what is missing, build, and open Kenpo Desk\n  \
                  test      every check: fmt, clippy, Rust tests, UI type check and tests,\n            \
                  binding staleness, end-to-end tests\n  \
+                 test-env  start what the insurer's tests need (PostgreSQL, aiosmtpd),\n            \
+                 print what to export for a plain `cargo test`\n  \
                  e2e       only the end-to-end tests (after building the app)\n  \
                  setup     install Debian packages, Node.js if needed, tauri-driver, npm packages\n  \
                  bindings  regenerate ui/src/bindings.ts from the Rust commands\n  \
@@ -172,27 +192,7 @@ impl Workspace {
             return Ok(());
         }
         eprintln!("xtask: installing Debian packages: {}", missing.join(" "));
-        let is_root = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|out| out.stdout.trim_ascii() == b"0")
-            .unwrap_or(false);
-        let apt = |args: &[&str]| -> Result<()> {
-            let mut cmd = if is_root {
-                Command::new("apt-get")
-            } else {
-                Command::new("sudo")
-            };
-            if !is_root {
-                cmd.arg("apt-get");
-            }
-            cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            run(&mut cmd)
-        };
-        apt(&["update", "-qq"]).context("apt-get update (needs root or sudo)")?;
-        let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
-        args.extend(&missing);
-        apt(&args).context("apt-get install")
+        apt_install(&missing)
     }
 
     fn setup_tauri_driver(&self) -> Result<()> {
@@ -316,11 +316,23 @@ impl Workspace {
                 "warnings",
             ]))
         })?;
+        let python = step("aiosmtpd for the insurer's mail test", || {
+            self.ensure_python_smtpd()
+        })?;
+        let postgres = step("PostgreSQL for the insurer's tests", || {
+            self.ensure_postgres()
+        })?;
         // Builds the app binary too, which the end-to-end tests drive; the
         // binding staleness check is the kenpo-desk `bindings` test.
         step(
             "Rust tests (unit, integration, bindings, end-to-end)",
-            || run(self.cargo().args(["test", "--workspace", "--no-fail-fast"])),
+            || {
+                run(self
+                    .cargo()
+                    .args(["test", "--workspace", "--no-fail-fast"])
+                    .env("KENPO_TEST_PYTHON", &python)
+                    .env("KENPO_TEST_POSTGRES_URL", &postgres))
+            },
         )?;
         step("rustdoc", || {
             run(self
@@ -349,6 +361,159 @@ impl Workspace {
             .env("KENPO_WRITE_BINDINGS", "1"))?;
         eprintln!("xtask: wrote ui/src/bindings.ts");
         Ok(())
+    }
+}
+
+/// What the insurer's tests need besides Rust: a real SMTP server and a real
+/// PostgreSQL, both on 127.0.0.1.
+impl Workspace {
+    /// Prints `export` lines for running the insurer's tests with a plain
+    /// `cargo test`: `eval "$(cargo xtask test-env)"`.
+    fn test_env(&mut self) -> Result<()> {
+        let python = self.ensure_python_smtpd()?;
+        let postgres = self.ensure_postgres()?;
+        println!(
+            "export KENPO_TEST_PYTHON={}",
+            shell_quote(&python.to_string_lossy())
+        );
+        println!("export KENPO_TEST_POSTGRES_URL={}", shell_quote(&postgres));
+        Ok(())
+    }
+
+    /// A Python with aiosmtpd, in a venv of its own: `<target>/tools/py`.
+    fn ensure_python_smtpd(&self) -> Result<PathBuf> {
+        if let Some(python) = env::var_os("KENPO_TEST_PYTHON").filter(|p| !p.is_empty()) {
+            eprintln!("xtask: using KENPO_TEST_PYTHON from the environment");
+            return Ok(PathBuf::from(python));
+        }
+        let venv = self.target_dir().join("tools").join("py");
+        let python = venv.join("bin").join("python");
+        if succeeds(Command::new(&python).args(["-c", "import aiosmtpd"])) {
+            return Ok(python);
+        }
+        // A venv made without python3-venv has no pip: start it again.
+        if !succeeds(Command::new(&python).args(["-m", "pip", "--version"])) {
+            if venv.exists() {
+                std::fs::remove_dir_all(&venv)
+                    .with_context(|| format!("removing the broken venv {}", venv.display()))?;
+            }
+            eprintln!("xtask: creating a Python venv in {}", venv.display());
+            // The first python3 on PATH may be a pyenv or similar; Debian's
+            // own is the one python3-venv makes able to.
+            let made = ["python3", "/usr/bin/python3"]
+                .into_iter()
+                .any(|candidate| {
+                    // --clear: a candidate that failed half-way may have left files.
+                    succeeds(
+                        self.cmd(candidate)
+                            .args(["-m", "venv", "--clear"])
+                            .arg(&venv),
+                    )
+                });
+            if !made {
+                bail!(
+                    "cannot create a Python venv in {}: install python3 and python3-venv",
+                    venv.display()
+                );
+            }
+        }
+        eprintln!("xtask: installing {AIOSMTPD} into the venv (pip)");
+        run(Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            AIOSMTPD,
+        ]))?;
+        if !succeeds(Command::new(&python).args(["-c", "import aiosmtpd"])) {
+            bail!(
+                "aiosmtpd was installed but {} cannot import it",
+                python.display()
+            );
+        }
+        Ok(python)
+    }
+
+    /// A PostgreSQL server answering on 127.0.0.1:5432 and a URL for a role
+    /// that may create databases; `KENPO_TEST_POSTGRES_URL` wins when set.
+    fn ensure_postgres(&self) -> Result<String> {
+        if let Some(url) = env::var("KENPO_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+        {
+            eprintln!("xtask: using KENPO_TEST_POSTGRES_URL from the environment");
+            return Ok(url);
+        }
+        if !postgres_ready() {
+            self.start_postgres()?;
+        }
+        create_test_role()?;
+        // The tests log in with a password over TCP, unlike the role set-up:
+        // prove that this works here rather than in the middle of the tests.
+        let out = Command::new("psql")
+            .args(["-X", "-q", "-w", "-c", "SELECT 1", POSTGRES_TEST_URL])
+            .env("PGCONNECT_TIMEOUT", "10")
+            .output()
+            .context("cannot start psql")?;
+        if !out.status.success() {
+            bail!(
+                "the test role cannot log in to {POSTGRES_HOST}:{POSTGRES_PORT} with its \
+                 password; check pg_hba.conf:\n{}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(POSTGRES_TEST_URL.to_owned())
+    }
+
+    /// Installs Debian's PostgreSQL when missing and starts its cluster,
+    /// without systemd (containers and CI machines have none running).
+    fn start_postgres(&self) -> Result<()> {
+        if !Path::new("/usr/bin/dpkg-query").exists() {
+            bail!(
+                "no PostgreSQL answers on {POSTGRES_HOST}:{POSTGRES_PORT}: start one, \
+                 or set KENPO_TEST_POSTGRES_URL to an admin URL of a server that does"
+            );
+        }
+        if !debian_installed("postgresql") {
+            eprintln!("xtask: installing PostgreSQL (Debian package postgresql)");
+            apt_install(&["postgresql"])?;
+        }
+        // Debian's package makes a cluster `main` per version, configured here.
+        let etc = Path::new("/etc/postgresql");
+        let version = std::fs::read_dir(etc)
+            .with_context(|| format!("reading {}", etc.display()))?
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.path().join("main").is_dir())
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+            .max()
+            .context(
+                "PostgreSQL is installed but has no `main` cluster: \
+                 create one with `pg_createcluster <version> main`",
+            )?;
+        eprintln!("xtask: starting the PostgreSQL {version} cluster `main`");
+        // It fails when the cluster already runs; whether the server answers
+        // is what matters, and that is checked next.
+        let _ = as_root("pg_ctlcluster")
+            .args([
+                "--skip-systemctl-redirect",
+                &version.to_string(),
+                "main",
+                "start",
+            ])
+            .status();
+        let deadline = Instant::now() + std::time::Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if postgres_ready() {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        bail!(
+            "PostgreSQL {version} does not answer on {POSTGRES_HOST}:{POSTGRES_PORT} \
+             (see /var/log/postgresql/postgresql-{version}-main.log); \
+             or set KENPO_TEST_POSTGRES_URL"
+        )
     }
 }
 
@@ -383,12 +548,12 @@ impl Workspace {
     }
 }
 
-fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+fn step<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     eprintln!("\nxtask: ==> {name}");
     let started = Instant::now();
-    f().with_context(|| format!("step failed: {name}"))?;
+    let value = f().with_context(|| format!("step failed: {name}"))?;
     eprintln!("xtask: <== {name} ({:.1?})", started.elapsed());
-    Ok(())
+    Ok(value)
 }
 
 fn run(cmd: &mut Command) -> Result<()> {
@@ -403,6 +568,108 @@ fn run(cmd: &mut Command) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Runs `cmd` quietly: for probes, whose failure is an answer, not an error.
+fn succeeds(cmd: &mut Command) -> bool {
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|out| out.stdout.trim_ascii() == b"0")
+        .unwrap_or(false)
+}
+
+/// `program`, through `sudo` unless we are root already.
+fn as_root(program: &str) -> Command {
+    if is_root() {
+        Command::new(program)
+    } else {
+        let mut cmd = Command::new("sudo");
+        cmd.arg(program);
+        cmd
+    }
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let apt = |args: &[&str]| -> Result<()> {
+        run(as_root("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    apt(&["update", "-qq"]).context("apt-get update (needs root or sudo)")?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend(packages);
+    apt(&args).context("apt-get install")
+}
+
+fn postgres_ready() -> bool {
+    succeeds(Command::new("pg_isready").args(["-q", "-h", POSTGRES_HOST, "-p", POSTGRES_PORT]))
+}
+
+/// Creates (or repairs) the `kenpo_test` role as the `postgres` superuser:
+/// over the local socket with peer authentication, as a fresh Debian allows,
+/// else over TCP for servers that trust 127.0.0.1.
+fn create_test_role() -> Result<()> {
+    let psql_args = [
+        "-X",
+        "-q",
+        "-w",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-c",
+        POSTGRES_TEST_ROLE_SQL,
+    ];
+    let mut socket = if is_root() {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--", "psql"]);
+        cmd
+    } else {
+        let mut cmd = Command::new("sudo");
+        cmd.args(["-n", "-u", "postgres", "psql"]);
+        cmd
+    };
+    let mut tcp = Command::new("psql");
+    tcp.args([
+        "-h",
+        POSTGRES_HOST,
+        "-p",
+        POSTGRES_PORT,
+        "-U",
+        "postgres",
+        "-d",
+        "postgres",
+    ])
+    .env("PGCONNECT_TIMEOUT", "10");
+    let mut failures = Vec::new();
+    for cmd in [&mut socket, &mut tcp] {
+        // The postgres user may not be allowed into the checkout.
+        cmd.args(psql_args).current_dir("/");
+        match cmd.output() {
+            Ok(out) if out.status.success() => return Ok(()),
+            Ok(out) => failures.push(format!(
+                "{:?}: {}",
+                cmd.get_program(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )),
+            Err(err) => failures.push(format!("{:?}: {err}", cmd.get_program())),
+        }
+    }
+    bail!(
+        "cannot create the PostgreSQL role kenpo_test as the postgres superuser:\n  {}",
+        failures.join("\n  ")
+    )
+}
+
+/// Single-quotes `text` for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 fn debian_installed(pkg: &str) -> bool {

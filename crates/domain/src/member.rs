@@ -130,6 +130,14 @@ pub enum RosterRelationship {
 }
 
 impl RosterRelationship {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Insured => "insured",
+            Self::Spouse => "spouse",
+            Self::Other => "other",
+        }
+    }
+
     /// The relationship in the points programme, if this person takes part.
     /// On the roster "spouse" is always a dependent spouse: an employed
     /// spouse is insured in their own right.

@@ -3,31 +3,111 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! let db = kenpo_insurer::db::Database::connect("sqlite::memory:").await?;
+//! use kenpo_insurer::{Server, ServerOptions};
+//! let server = Server::open(ServerOptions::sqlite_in(std::path::Path::new("/tmp/kenpo"))).await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-//! kenpo_insurer::serve(listener, db, std::future::pending()).await?;
+//! server.serve(listener, std::future::pending()).await?;
 //! # Ok(()) }
 //! ```
 //!
 //! All state lives in the database, so several processes can serve one
 //! PostgreSQL database behind a load balancer.
 
-pub mod db;
+pub mod captcha;
+pub mod clock;
+pub mod config;
 pub mod http;
+pub mod mail;
+pub mod passwords;
+pub mod roster;
+pub mod secrets;
+pub mod store;
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use anyhow::Context;
 use tokio::net::TcpListener;
 
-/// Serves the API on `listener` until `shutdown` completes, then finishes
-/// the requests in flight.
-pub async fn serve(
-    listener: TcpListener,
-    db: db::Database,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = http::router(http::AppState { db });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+use crate::config::InsurerConfig;
+use crate::http::AppState;
+use crate::mail::{Mailer, OutboxMailer, SmtpMailer};
+
+/// How to start a server: the database, where mail goes, the settings.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    pub database_url: String,
+    /// The outbox folder, used when no SMTP server is given (and always in sandbox mode).
+    pub outbox_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub sandbox: bool,
+    pub config: InsurerConfig,
+    /// Password hashes computed at once (each takes a core and 19 MiB).
+    pub hash_concurrency: usize,
+    /// Sandbox only: a clock that stands still at this Unix time until moved.
+    pub frozen_clock: Option<i64>,
+}
+
+impl ServerOptions {
+    /// SQLite and the outbox in `dir`, default settings, not sandboxed.
+    pub fn sqlite_in(dir: &Path) -> Self {
+        Self {
+            database_url: format!(
+                "sqlite://{}?mode=rwc",
+                dir.join("insurer.sqlite3").display()
+            ),
+            outbox_dir: dir.join("outbox"),
+            smtp_url: None,
+            sandbox: false,
+            config: InsurerConfig::default(),
+            hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            frozen_clock: None,
+        }
+    }
+}
+
+/// A server ready to serve: database open and migrated, mailer chosen.
+#[derive(Clone)]
+pub struct Server {
+    pub state: AppState,
+}
+
+impl Server {
+    pub async fn open(options: ServerOptions) -> anyhow::Result<Self> {
+        let store = store::open(&options.database_url)
+            .await
+            .context("cannot open the database")?;
+        let rules = options.config.rules()?;
+        let from = options.config.mail_from.clone();
+        let outbox = Arc::new(OutboxMailer::new(options.outbox_dir.clone(), &from)?);
+        let mailer: Arc<dyn Mailer> = match (&options.smtp_url, options.sandbox) {
+            (Some(url), false) => Arc::new(SmtpMailer::from_url(url, &from)?),
+            _ => outbox.clone(),
+        };
+        let state = AppState {
+            clock: clock::ServerClock::new(store.clone(), options.sandbox, options.frozen_clock),
+            store,
+            config: Arc::new(options.config),
+            rules: Arc::new(rules),
+            hasher: passwords::Hasher::new(options.hash_concurrency),
+            mailer,
+            sandbox_outbox: options.sandbox.then_some(outbox),
+        };
+        Ok(Self { state })
+    }
+
+    /// Serves the API on `listener` until `shutdown` completes, then finishes
+    /// the requests in flight.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
 }

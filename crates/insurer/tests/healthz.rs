@@ -1,52 +1,38 @@
-//! A real server on 127.0.0.1:0, asked over HTTP.
+//! A real server on 127.0.0.1:0, asked over HTTP whether its database answers.
 
-use kenpo_insurer::db::{Database, default_sqlite_url};
+mod common;
 
-async fn start(db: Database) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(kenpo_insurer::serve(listener, db, async {
-        let _ = stopped.await;
-    }));
-    (base, stop)
-}
+use common::{Backend, TestServer};
 
-#[tokio::test]
-async fn healthz_answers_ok_on_sqlite_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::connect(&default_sqlite_url(dir.path()))
-        .await
-        .unwrap();
-    let (base, _stop) = start(db).await;
-    let res = reqwest::get(format!("{base}/healthz")).await.unwrap();
+async fn healthz_answers_while_the_database_does(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let res = reqwest::get(format!("{}/healthz", s.base)).await.unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
-    assert!(
-        dir.path().join("insurer.sqlite3").exists(),
-        "the default database is a file in the data folder"
-    );
+
+    s.server.state.store.close().await;
+    let res = reqwest::get(format!("{}/healthz", s.base)).await.unwrap();
+    assert_eq!(res.status(), 503, "a closed database is not healthy");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "service_unavailable");
+    s.finish().await;
 }
 
 #[tokio::test]
-async fn unknown_database_scheme_is_refused_with_a_code() {
-    let err = Database::connect("mysql://localhost/test")
+async fn the_default_database_is_a_file_in_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = kenpo_insurer::ServerOptions::sqlite_in(dir.path());
+    kenpo_insurer::Server::open(options).await.unwrap();
+    assert!(dir.path().join("insurer.sqlite3").exists());
+}
+
+#[tokio::test]
+async fn unknown_database_schemes_are_refused_with_a_code() {
+    let err = kenpo_insurer::store::open("mysql://localhost/test")
         .await
         .unwrap_err();
     assert_eq!(err.code(), "database_url_unsupported");
 }
 
-#[tokio::test]
-async fn healthz_is_503_with_an_error_body_when_the_database_is_gone() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Database::connect(&default_sqlite_url(dir.path()))
-        .await
-        .unwrap();
-    db.close().await;
-    let (base, _stop) = start(db).await;
-    let res = reqwest::get(format!("{base}/healthz")).await.unwrap();
-    assert_eq!(res.status(), 503);
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "unavailable");
-}
+stories!(healthz_answers_while_the_database_does);

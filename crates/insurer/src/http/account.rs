@@ -1,0 +1,445 @@
+//! Sessions and the member's own account.
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use kenpo_domain::api::{
+    Account as AccountView, AccountPatch, Empty, ErrorCode, ErrorDetail, MemberId,
+    PasswordChangeRequest, PasswordResetCompletion, PasswordResetRequest, RefreshRequest,
+    RegistrationMethod, Secret, SessionList, SessionMember, SessionRequest, SessionResponse,
+    SessionSummary,
+};
+use kenpo_domain::id::{Email, LoginId, Nickname};
+use kenpo_domain::member::Relationship;
+
+use super::registration::mails;
+use super::{ApiError, ApiJson, AppState, Authenticated, Member};
+use crate::clock::to_jst;
+use crate::secrets;
+use crate::store::{Account, NewAccount, Purpose, RefreshOutcome, Token, TokenAttempt, TokenPair};
+
+const ACCESS_SECONDS: i64 = 15 * 60;
+const REFRESH_SECONDS: i64 = 30 * 24 * 3600;
+const RESET_SECONDS: i64 = 30 * 60;
+/// Failed logins allowed per login ID, and per client address, in 15 minutes.
+const LOGIN_WINDOW: i64 = 15 * 60;
+const FAILURES_PER_ACCOUNT: u32 = 5;
+const FAILURES_PER_ADDRESS: u32 = 30;
+
+type Peer = ConnectInfo<std::net::SocketAddr>;
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): Peer,
+    ApiJson(req): ApiJson<SessionRequest>,
+) -> Result<Json<SessionResponse>, ApiError> {
+    let now = state.clock.now().await?;
+    // An unparsable ID is looked up as given: it fails like an unknown one.
+    let login_id =
+        LoginId::parse(&req.login_id).map_or_else(|_| req.login_id.clone(), |id| id.to_string());
+    let account_key = format!("login:id:{login_id}");
+    let address_key = format!("login:ip:{}", peer.ip());
+    for (key, limit) in [
+        (&account_key, FAILURES_PER_ACCOUNT),
+        (&address_key, FAILURES_PER_ADDRESS),
+    ] {
+        if state.store.throttle_hits(key, LOGIN_WINDOW, now).await? >= limit {
+            return Err(ApiError::rate_limited(
+                u64::try_from(LOGIN_WINDOW - now.rem_euclid(LOGIN_WINDOW)).unwrap_or(1),
+            ));
+        }
+    }
+    let password = req.password.expose();
+    let account = match state.store.account_by_login(&login_id).await? {
+        Some(account) => state
+            .hasher
+            .verify(password, Some(&account.password_hash))
+            .await
+            .then_some(account),
+        None => first_issued_login(&state, &login_id, password, now).await?,
+    };
+    let Some(account) = account else {
+        state
+            .store
+            .throttle_hit(&account_key, LOGIN_WINDOW, now)
+            .await?;
+        state
+            .store
+            .throttle_hit(&address_key, LOGIN_WINDOW, now)
+            .await?;
+        return Err(ApiError::new(
+            ErrorCode::InvalidCredentials,
+            "the login ID or password is wrong",
+        ));
+    };
+    state.store.throttle_clear(&account_key).await?;
+    let (pair, access, refresh) = new_pair(now);
+    state.store.session_create(account.id, &pair, now).await?;
+    Ok(Json(session_response(&account, access, refresh)))
+}
+
+/// An insured person with an employee number logs in the first time as
+/// `U` + employee number with the birth date (YYYYMMDD): the account is
+/// issued then, with a password change due. Unknown IDs do the same hashing
+/// work, so their answer takes the same time.
+async fn first_issued_login(
+    state: &AppState,
+    login_id: &str,
+    password: &str,
+    now: i64,
+) -> Result<Option<Account>, ApiError> {
+    let person = match LoginId::parse(login_id) {
+        Ok(LoginId::Issued(number)) => state.store.roster_by_employee(number.as_str()).await?,
+        _ => None,
+    };
+    let person = person.filter(|p| {
+        p.active
+            && p.entry.relationship.participant().is_some_and(|who| {
+                who == Relationship::Insured
+                    && state
+                        .config
+                        .registration
+                        .allows(RegistrationMethod::IssuedId, who)
+            })
+    });
+    // The work of a wrong password, for every unknown ID.
+    let _ = state.hasher.verify(password, None).await;
+    let Some(person) = person else {
+        return Ok(None);
+    };
+    let initial = person.entry.birth_date.format("%Y%m%d").to_string();
+    if !secrets::same(&initial, password) {
+        return Ok(None);
+    }
+    let password_hash = state
+        .hasher
+        .hash(password)
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let created = state
+        .store
+        .account_create(
+            &NewAccount {
+                roster_id: person.id,
+                login_id: login_id.to_owned(),
+                password_hash,
+                password_change_required: true,
+                kind: Relationship::Insured,
+                nickname: None,
+                notification_email: None,
+            },
+            now,
+        )
+        .await;
+    match created {
+        Ok(id) => {
+            tracing::info!(member_id = id, "issued account created at first login");
+            Ok(state.store.account_get(id).await?)
+        }
+        // Registered meanwhile (another way in, or a racing first login).
+        Err(
+            crate::store::StoreError::AlreadyRegistered | crate::store::StoreError::LoginIdTaken,
+        ) => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn new_pair(now: i64) -> (TokenPair, String, String) {
+    let access = secrets::new_token();
+    let refresh = secrets::new_token();
+    let pair = TokenPair {
+        access_hash: secrets::token_hash(&access),
+        access_expires_at: now + ACCESS_SECONDS,
+        refresh_hash: secrets::token_hash(&refresh),
+        refresh_expires_at: now + REFRESH_SECONDS,
+    };
+    (pair, access, refresh)
+}
+
+fn session_response(account: &Account, access: String, refresh: String) -> SessionResponse {
+    SessionResponse {
+        access_token: Secret::new(access),
+        refresh_token: Secret::new(refresh),
+        expires_in: ACCESS_SECONDS.unsigned_abs(),
+        password_change_required: account.password_change_required,
+        member: SessionMember {
+            member_id: MemberId(account.id),
+            nickname: account
+                .nickname
+                .as_deref()
+                .and_then(|n| Nickname::parse(n).ok()),
+            kind: account.kind,
+        },
+    }
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> Result<Json<SessionResponse>, ApiError> {
+    let now = state.clock.now().await?;
+    let (pair, access, refresh) = new_pair(now);
+    let hash = secrets::token_hash(req.refresh_token.expose().trim());
+    match state.store.session_refresh(&hash, &pair, now).await? {
+        RefreshOutcome::Rotated { account_id, .. } => {
+            let account = state
+                .store
+                .account_get(account_id)
+                .await?
+                .ok_or_else(ApiError::unauthorized)?;
+            Ok(Json(session_response(&account, access, refresh)))
+        }
+        RefreshOutcome::Reused => {
+            tracing::warn!("a used refresh token came back: session ended");
+            Err(ApiError::unauthorized())
+        }
+        RefreshOutcome::Invalid => Err(ApiError::unauthorized()),
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now().await?;
+    state.store.session_end(auth.session_id, now).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    Member(auth): Member,
+) -> Result<Json<SessionList>, ApiError> {
+    let now = state.clock.now().await?;
+    let sessions = state.store.sessions_of(auth.account.id, now).await?;
+    Ok(Json(SessionList {
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionSummary {
+                id: s.id,
+                created_at: to_jst(s.created_at),
+                last_used_at: to_jst(s.last_used_at),
+                user_agent: None,
+                current: s.id == auth.session_id,
+            })
+            .collect(),
+    }))
+}
+
+pub async fn end_session(
+    State(state): State<AppState>,
+    Member(auth): Member,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now().await?;
+    let mine = state
+        .store
+        .sessions_of(auth.account.id, now)
+        .await?
+        .iter()
+        .any(|s| s.id == id);
+    if !mine {
+        return Err(ApiError::new(ErrorCode::NotFound, "no such session"));
+    }
+    state.store.session_end(id, now).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn get_account(Member(auth): Member) -> Result<Json<AccountView>, ApiError> {
+    account_view(&auth.account).map(Json)
+}
+
+fn account_view(account: &Account) -> Result<AccountView, ApiError> {
+    Ok(AccountView {
+        member_id: MemberId(account.id),
+        login_id: LoginId::parse(&account.login_id).map_err(|_| ApiError::internal())?,
+        nickname: account
+            .nickname
+            .as_deref()
+            .and_then(|n| Nickname::parse(n).ok()),
+        notification_email: account
+            .notification_email
+            .as_deref()
+            .and_then(|e| Email::parse(e).ok()),
+        kind: account.kind,
+    })
+}
+
+pub async fn patch_account(
+    State(state): State<AppState>,
+    Member(auth): Member,
+    ApiJson(patch): ApiJson<AccountPatch>,
+) -> Result<Json<AccountView>, ApiError> {
+    let id_error = |e, field| ApiError::from_detail(ErrorDetail::from_id_error(&e)).field(field);
+    let email = patch
+        .notification_email
+        .as_deref()
+        .map(Email::parse)
+        .transpose()
+        .map_err(|e| id_error(e, "notification_email"))?;
+    let nickname = patch
+        .nickname
+        .as_deref()
+        .map(Nickname::parse)
+        .transpose()
+        .map_err(|e| id_error(e, "nickname"))?;
+    state
+        .store
+        .account_update_profile(
+            auth.account.id,
+            nickname.as_ref().map(ToString::to_string).as_deref(),
+            email.as_ref().map(ToString::to_string).as_deref(),
+        )
+        .await?;
+    let account = state
+        .store
+        .account_get(auth.account.id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    account_view(&account).map(Json)
+}
+
+/// Needs the current password; ends the member's other sessions. The one
+/// call allowed while the initial password must be changed.
+pub async fn change_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<PasswordChangeRequest>,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now().await?;
+    let account = &auth.account;
+    if !state
+        .hasher
+        .verify(req.current_password.expose(), Some(&account.password_hash))
+        .await
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidCredentials,
+            "the current password is wrong",
+        )
+        .field("current_password"));
+    }
+    let new_password = checked_password(&state, account, req.new_password.expose())?;
+    if state
+        .hasher
+        .verify(new_password, Some(&account.password_hash))
+        .await
+    {
+        return Err(ApiError::new(
+            ErrorCode::PasswordPolicy,
+            "the new password must differ from the current one",
+        )
+        .field("new_password"));
+    }
+    let hash = state
+        .hasher
+        .hash(new_password)
+        .await
+        .map_err(|_| ApiError::internal())?;
+    state
+        .store
+        .account_set_password(account.id, &hash, false)
+        .await?;
+    state
+        .store
+        .sessions_end_all(account.id, Some(auth.session_id), now)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn checked_password<'a>(
+    state: &AppState,
+    account: &Account,
+    password: &'a str,
+) -> Result<&'a str, ApiError> {
+    let login_id = LoginId::parse(&account.login_id).map_err(|_| ApiError::internal())?;
+    state
+        .config
+        .password_policy
+        .check(password, &login_id)
+        .map_err(|refusal| {
+            ApiError::from_detail(ErrorDetail::from_password_refusal(&refusal, "new_password"))
+        })?;
+    Ok(password)
+}
+
+/// Always 202: whether the login ID exists is not told.
+pub async fn reset_start(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<PasswordResetRequest>,
+) -> Result<(StatusCode, Json<Empty>), ApiError> {
+    let now = state.clock.now().await?;
+    let accepted = (StatusCode::ACCEPTED, Json(Empty {}));
+    let Ok(login_id) = LoginId::parse(&req.login_id) else {
+        return Ok(accepted);
+    };
+    if state
+        .store
+        .throttle_hit(&format!("reset:{login_id}"), 3600, now)
+        .await?
+        > 5
+    {
+        return Ok(accepted);
+    }
+    let Some(account) = state.store.account_by_login(&login_id.to_string()).await? else {
+        return Ok(accepted);
+    };
+    let Some(to) = account
+        .notification_email
+        .as_deref()
+        .and_then(|e| Email::parse(e).ok())
+    else {
+        return Ok(accepted);
+    };
+    let token = secrets::new_token();
+    state
+        .store
+        .token_insert(
+            &Token {
+                hash: secrets::token_hash(&token),
+                purpose: Purpose::PasswordReset,
+                email: Some(to.to_string()),
+                roster_id: Some(account.roster_id),
+                account_id: Some(account.id),
+                secret_hash: None,
+                expires_at: now + RESET_SECONDS,
+            },
+            now,
+        )
+        .await?;
+    state.send_mail(mails::password_reset(&state.config.name, &to, &token));
+    Ok(accepted)
+}
+
+pub async fn reset_complete(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<PasswordResetCompletion>,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now().await?;
+    let hash = secrets::token_hash(req.token.expose().trim());
+    let token = match state.store.token_attempt(&hash, 20, now).await? {
+        TokenAttempt::Counted { token, .. } if token.purpose == Purpose::PasswordReset => token,
+        _ => return Err(ApiError::token_expired()),
+    };
+    let account_id = token.account_id.ok_or_else(ApiError::internal)?;
+    let account = state
+        .store
+        .account_get(account_id)
+        .await?
+        .ok_or_else(ApiError::token_expired)?;
+    let new_password = checked_password(&state, &account, req.new_password.expose())?;
+    if !state.store.token_use(&hash, now).await? {
+        return Err(ApiError::token_expired());
+    }
+    let hash = state
+        .hasher
+        .hash(new_password)
+        .await
+        .map_err(|_| ApiError::internal())?;
+    state
+        .store
+        .account_set_password(account.id, &hash, false)
+        .await?;
+    state.store.sessions_end_all(account.id, None, now).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,279 @@
+//! HTTP routes of the insurer API, its error body and its extractors.
+
+mod account;
+mod registration;
+mod sandbox;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use kenpo_domain::api::{ErrorCode, ErrorDetail, InsurerInfo, PointRuleInfo};
+use kenpo_domain::points::RuleSet;
+use serde::de::DeserializeOwned;
+
+use crate::clock::ServerClock;
+use crate::config::InsurerConfig;
+use crate::mail::{Mailer, OutboxMailer, OutgoingMail};
+use crate::passwords::Hasher;
+use crate::secrets;
+use crate::store::{Account, Store, StoreError};
+
+/// Everything a request may reach. Cheap to clone; no state of its own
+/// beyond the database, so any number of processes can serve one database.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: ServerClock,
+    pub config: Arc<InsurerConfig>,
+    pub rules: Arc<RuleSet>,
+    pub hasher: Hasher,
+    pub mailer: Arc<dyn Mailer>,
+    /// The outbox read by the sandbox mail endpoint (sandbox mode only).
+    pub sandbox_outbox: Option<Arc<OutboxMailer>>,
+}
+
+impl AppState {
+    pub fn sandbox(&self) -> bool {
+        self.sandbox_outbox.is_some()
+    }
+
+    /// Sends a mail in the background. The answer to the member never
+    /// waits for (or reveals, by its timing) whether a mail was sent.
+    pub fn send_mail(&self, mail: OutgoingMail) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let sent_at = match state.clock.now_jst().await {
+                Ok(now) => now,
+                Err(err) => {
+                    tracing::error!(%err, "mail not sent: no clock");
+                    return;
+                }
+            };
+            if let Err(err) = state.mailer.send(&mail, sent_at).await {
+                // The recipient and body are personal: only the error is logged.
+                tracing::error!(%err, "mail not sent");
+            }
+        });
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/insurer", get(insurer))
+        .route("/captcha", get(registration::captcha))
+        .route("/registrations", post(registration::start))
+        .route("/registrations/identity", post(registration::identity))
+        .route("/registrations/auth-key", post(registration::auth_key))
+        .route("/registrations/account", post(registration::account))
+        .route("/registrations/dependent", post(registration::dependent))
+        .route("/sessions", post(account::login).delete(account::logout))
+        .route("/sessions/refresh", post(account::refresh))
+        .route(
+            "/account",
+            get(account::get_account).patch(account::patch_account),
+        )
+        .route("/account/password", put(account::change_password))
+        .route("/account/sessions", get(account::list_sessions))
+        .route("/account/sessions/{id}", delete(account::end_session))
+        .route("/password-resets", post(account::reset_start))
+        .route("/password-resets/complete", post(account::reset_complete))
+        .nest("/sandbox", sandbox::router());
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api)
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    state.store.ping().await.map_err(|err| {
+        tracing::error!(%err, "health check: database does not answer");
+        ApiError::new(
+            ErrorCode::ServiceUnavailable,
+            "the service is not available right now",
+        )
+    })?;
+    Ok(Json(serde_json::json!({"status": "ok"})))
+}
+
+async fn insurer(State(state): State<AppState>) -> Json<InsurerInfo> {
+    let config = &state.config;
+    Json(InsurerInfo {
+        name: config.name.clone(),
+        insurer_number: config.insurer_number.clone(),
+        sandbox: state.sandbox(),
+        registration_methods: config.registration.methods(),
+        password_policy: config.password_policy,
+        entry_window_days: config.entry_window_days,
+        point_rules: state
+            .rules
+            .rules()
+            .iter()
+            .map(PointRuleInfo::from)
+            .collect(),
+    })
+}
+
+/// An API error: `{"error": {"code", "message", "field"?}}` with the
+/// code's status. Internal details go to the log, never to the client.
+#[derive(Debug)]
+pub struct ApiError {
+    detail: ErrorDetail,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            detail: ErrorDetail::new(code, message),
+            retry_after: None,
+        }
+    }
+
+    pub fn field(mut self, field: &str) -> Self {
+        self.detail = self.detail.with_field(field);
+        self
+    }
+
+    pub fn from_detail(detail: ErrorDetail) -> Self {
+        Self {
+            detail,
+            retry_after: None,
+        }
+    }
+
+    pub fn token_expired() -> Self {
+        Self::new(
+            ErrorCode::TokenExpired,
+            "this link or code has expired or was already used; please start again",
+        )
+    }
+
+    pub fn rate_limited(retry_after: u64) -> Self {
+        Self {
+            detail: ErrorDetail::new(
+                ErrorCode::RateLimited,
+                "too many attempts; please wait and try again",
+            ),
+            retry_after: Some(retry_after),
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(ErrorCode::Unauthorized, "please log in")
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            "something went wrong on our side; please try again later",
+        )
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::LoginIdTaken => {
+                Self::new(ErrorCode::LoginIdTaken, "this login ID is already taken")
+                    .field("login_id")
+            }
+            other => {
+                tracing::error!(err = %other, code = other.code(), "store error");
+                Self::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.detail.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.detail.into_body())).into_response();
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// `Json` whose rejections (bad JSON, a missing or malformed field) answer
+/// in the API's error format with code `validation`.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError::new(ErrorCode::Validation, rejection.body_text())),
+        }
+    }
+}
+
+/// A logged-in member, whatever the state of their password.
+pub struct Authenticated {
+    pub account: Account,
+    pub session_id: i64,
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthorized)?;
+        let now = state.clock.now().await?;
+        let (session_id, account_id) = state
+            .store
+            .session_by_access(&secrets::token_hash(token.trim()), now)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        let account = state
+            .store
+            .account_get(account_id)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(Self {
+            account,
+            session_id,
+        })
+    }
+}
+
+/// A logged-in member who may use the API: not while a password change is due.
+pub struct Member(pub Authenticated);
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        if auth.account.password_change_required {
+            return Err(ApiError::new(
+                ErrorCode::PasswordChangeRequired,
+                "please change your initial password first",
+            ));
+        }
+        Ok(Self(auth))
+    }
+}

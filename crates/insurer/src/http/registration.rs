@@ -1,0 +1,538 @@
+//! The ways in: e-mail + identity (健康マイポータル) and the dependent
+//! spouse's card. (Issued IDs need no registration: see `account::login`.)
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use base64::Engine;
+use kenpo_domain::api::{
+    AccountSetupRequest, AuthKeyRequest, AuthKeyResponse, Captcha, DependentRegistrationRequest,
+    Empty, ErrorCode, ErrorDetail, IdentityRequest, IdentityResponse, MemberCreated, MemberId,
+    RegistrationMethod, RegistrationRequest, Secret,
+};
+use kenpo_domain::id::{AuthKey, CardNumber, CardSymbol, Email, InsurerNumber, LoginId, Nickname};
+use kenpo_domain::member::Relationship;
+
+use super::{ApiError, ApiJson, AppState};
+use crate::store::{NewAccount, Purpose, RosterPerson, Token, TokenAttempt};
+use crate::{captcha, secrets};
+
+/// Step 1's link is valid 3 hours, step 3's 30 minutes (the leaflet's limits).
+const REGISTRATION_LINK_SECONDS: i64 = 3 * 3600;
+const CONFIRMATION_LINK_SECONDS: i64 = 30 * 60;
+const SETUP_SECONDS: i64 = 30 * 60;
+const CAPTCHA_SECONDS: i64 = 10 * 60;
+/// Wrong answers a token takes before it is void.
+const MAX_MISMATCHES: u32 = 5;
+/// Tries of the account form with one setup token (typos in a password).
+const MAX_SETUP_TRIES: u32 = 20;
+/// Identity checks against one card per hour, whatever the token.
+const CARD_CHECKS_PER_HOUR: u32 = 10;
+
+pub async fn captcha(State(state): State<AppState>) -> Result<Json<Captcha>, ApiError> {
+    let challenge = captcha::new_challenge();
+    let id = secrets::new_token();
+    let now = state.clock.now().await?;
+    state
+        .store
+        .captcha_insert(&id, &challenge.answer, now + CAPTCHA_SECONDS)
+        .await?;
+    Ok(Json(Captcha {
+        captcha_id: id,
+        image_png: base64::engine::general_purpose::STANDARD.encode(&challenge.png),
+    }))
+}
+
+/// Step 1: always the same answer, known address or not.
+pub async fn start(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<RegistrationRequest>,
+) -> Result<(StatusCode, Json<Empty>), ApiError> {
+    let email = Email::parse(&req.email)
+        .map_err(|e| ApiError::from_detail(ErrorDetail::from_id_error(&e)))?;
+    let now = state.clock.now().await?;
+    // A mail bomb through our server is the risk here: limit per address.
+    if state
+        .store
+        .throttle_hit(&format!("registration:{email}"), 3600, now)
+        .await?
+        > 5
+    {
+        return Err(ApiError::rate_limited(retry_in(now, 3600)));
+    }
+    let token = secrets::new_token();
+    state
+        .store
+        .token_insert(
+            &Token {
+                hash: secrets::token_hash(&token),
+                purpose: Purpose::Registration,
+                email: Some(email.to_string()),
+                roster_id: None,
+                account_id: None,
+                secret_hash: None,
+                expires_at: now + REGISTRATION_LINK_SECONDS,
+            },
+            now,
+        )
+        .await?;
+    state.send_mail(mails::registration(&state.config.name, &email, &token));
+    Ok((StatusCode::ACCEPTED, Json(Empty {})))
+}
+
+/// Step 2: identity check. Every failure of the identity itself is the same
+/// `identity_mismatch`, after the same work.
+pub async fn identity(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<IdentityRequest>,
+) -> Result<Json<IdentityResponse>, ApiError> {
+    let now = state.clock.now().await?;
+    check_captcha(&state, &req.captcha_id, &req.captcha_answer, now).await?;
+    let hash = secrets::token_hash(req.token.expose().trim());
+    let token = match state
+        .store
+        .token_attempt(&hash, MAX_MISMATCHES, now)
+        .await?
+    {
+        TokenAttempt::Counted { token, .. } if token.purpose == Purpose::Registration => token,
+        _ => return Err(ApiError::token_expired()),
+    };
+    let person = find_identity(
+        &state,
+        &req.card_symbol,
+        &req.card_number,
+        now,
+        |p| p.entry.birth_date == req.birth_date && p.entry.sex == req.sex,
+        RegistrationMethod::EmailIdentity,
+    )
+    .await?;
+    let email = token.email.as_deref().and_then(|e| Email::parse(e).ok());
+    // The same look-up whether or not a person matched, so that no answer
+    // is faster than another.
+    let registered = state
+        .store
+        .account_by_roster(person.as_ref().map_or(0, |p| p.id))
+        .await?
+        .is_some();
+    let Some(person) = person else {
+        return Err(identity_mismatch());
+    };
+    if registered {
+        // Already registered: tell the mailbox's owner, not the form.
+        if let Some(email) = &email {
+            state.send_mail(mails::already_registered(&state.config.name, email));
+        }
+        return Err(identity_mismatch());
+    }
+    if !state.store.token_use(&hash, now).await? {
+        return Err(ApiError::token_expired());
+    }
+    let Some(email) = email else {
+        return Err(ApiError::internal());
+    };
+    let confirmation = secrets::new_token();
+    let confirmation_hash = secrets::token_hash(&confirmation);
+    let key = secrets::new_auth_key();
+    state
+        .store
+        .token_insert(
+            &Token {
+                hash: confirmation_hash.clone(),
+                purpose: Purpose::Confirmation,
+                email: Some(email.to_string()),
+                roster_id: Some(person.id),
+                account_id: None,
+                secret_hash: Some(secrets::auth_key_hash(&confirmation_hash, &key)),
+                expires_at: now + CONFIRMATION_LINK_SECONDS,
+            },
+            now,
+        )
+        .await?;
+    state.send_mail(mails::confirmation(
+        &state.config.name,
+        &email,
+        &confirmation,
+    ));
+    let auth_key = AuthKey::parse(&key).map_err(|_| ApiError::internal())?;
+    Ok(Json(IdentityResponse { auth_key }))
+}
+
+/// Step 3: the auth key shown once on screen, with the second mailed link.
+pub async fn auth_key(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<AuthKeyRequest>,
+) -> Result<Json<AuthKeyResponse>, ApiError> {
+    let now = state.clock.now().await?;
+    let hash = secrets::token_hash(req.token.expose().trim());
+    // The attempt is counted before the key is compared, so 50 guesses at
+    // once still get at most five comparisons.
+    let (token, attempt) = match state
+        .store
+        .token_attempt(&hash, MAX_MISMATCHES, now)
+        .await?
+    {
+        TokenAttempt::Counted { token, attempt } if token.purpose == Purpose::Confirmation => {
+            (token, attempt)
+        }
+        _ => return Err(ApiError::token_expired()),
+    };
+    let given = AuthKey::parse(&req.auth_key)
+        .map(|k| k.to_string())
+        .unwrap_or_default();
+    let matches = token
+        .secret_hash
+        .as_deref()
+        .is_some_and(|stored| secrets::same(stored, &secrets::auth_key_hash(&hash, &given)));
+    if !matches {
+        let left = MAX_MISMATCHES.saturating_sub(attempt);
+        return Err(ApiError::new(
+            ErrorCode::AuthKeyMismatch,
+            if left == 0 {
+                "the auth key does not match; this registration is void, please start again"
+                    .to_owned()
+            } else {
+                format!("the auth key does not match ({left} tries left)")
+            },
+        )
+        .field("auth_key"));
+    }
+    if !state.store.token_use(&hash, now).await? {
+        return Err(ApiError::token_expired());
+    }
+    let setup = secrets::new_token();
+    state
+        .store
+        .token_insert(
+            &Token {
+                hash: secrets::token_hash(&setup),
+                purpose: Purpose::Setup,
+                email: token.email,
+                roster_id: token.roster_id,
+                account_id: None,
+                secret_hash: None,
+                expires_at: now + SETUP_SECONDS,
+            },
+            now,
+        )
+        .await?;
+    Ok(Json(AuthKeyResponse {
+        setup_token: Secret::new(setup),
+    }))
+}
+
+/// Step 4: the account itself.
+pub async fn account(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<AccountSetupRequest>,
+) -> Result<(StatusCode, Json<MemberCreated>), ApiError> {
+    let now = state.clock.now().await?;
+    let hash = secrets::token_hash(req.setup_token.expose().trim());
+    let token = match state
+        .store
+        .token_attempt(&hash, MAX_SETUP_TRIES, now)
+        .await?
+    {
+        TokenAttempt::Counted { token, .. } if token.purpose == Purpose::Setup => token,
+        _ => return Err(ApiError::token_expired()),
+    };
+    let roster_id = token.roster_id.ok_or_else(ApiError::internal)?;
+    let details = AccountDetails::check(
+        &state,
+        &req.login_id,
+        req.password.expose(),
+        &req.notification_email,
+        &req.nickname,
+    )?;
+    if state
+        .store
+        .account_by_login(&details.login_id.to_string())
+        .await?
+        .is_some()
+    {
+        return Err(login_id_taken());
+    }
+    let member_id = details
+        .create(&state, roster_id, Relationship::Insured, now)
+        .await?;
+    // The account exists: the token has done its work, whatever this says.
+    state.store.token_use(&hash, now).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(MemberCreated {
+            member_id: MemberId(member_id),
+        }),
+    ))
+}
+
+/// The dependent spouse's way in: card, insurer number, birth date.
+pub async fn dependent(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<DependentRegistrationRequest>,
+) -> Result<(StatusCode, Json<MemberCreated>), ApiError> {
+    let now = state.clock.now().await?;
+    // A wrong check digit needs no roster look-up, so it may say so.
+    let insurer_number = InsurerNumber::parse(&req.insurer_number)
+        .map_err(|e| ApiError::from_detail(ErrorDetail::from_id_error(&e)))?;
+    check_captcha(&state, &req.captcha_id, &req.captcha_answer, now).await?;
+    let details = AccountDetails::check(
+        &state,
+        &req.login_id,
+        req.password.expose(),
+        &req.notification_email,
+        &req.nickname,
+    )?;
+    let person = find_identity(
+        &state,
+        &req.card_symbol,
+        &req.card_number,
+        now,
+        |p| {
+            p.entry.birth_date == req.birth_date
+                && p.entry.insurer_number == insurer_number.as_str()
+        },
+        RegistrationMethod::DependentCard,
+    )
+    .await?;
+    let Some(person) = person else {
+        return Err(identity_mismatch());
+    };
+    if state.store.account_by_roster(person.id).await?.is_some() {
+        return Err(identity_mismatch());
+    }
+    if state
+        .store
+        .account_by_login(&details.login_id.to_string())
+        .await?
+        .is_some()
+    {
+        return Err(login_id_taken());
+    }
+    let member_id = details
+        .create(&state, person.id, Relationship::DependentSpouse, now)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(MemberCreated {
+            member_id: MemberId(member_id),
+        }),
+    ))
+}
+
+fn identity_mismatch() -> ApiError {
+    ApiError::new(
+        ErrorCode::IdentityMismatch,
+        "the details do not match our records; please check them and try again",
+    )
+}
+
+fn login_id_taken() -> ApiError {
+    ApiError::new(ErrorCode::LoginIdTaken, "this login ID is already taken").field("login_id")
+}
+
+fn retry_in(now: i64, window: i64) -> u64 {
+    u64::try_from(window - now.rem_euclid(window)).unwrap_or(1)
+}
+
+async fn check_captcha(state: &AppState, id: &str, answer: &str, now: i64) -> Result<(), ApiError> {
+    let expected = state.store.captcha_take(id, now).await?;
+    match expected {
+        Some(expected) if captcha::answers_match(&expected, answer) => Ok(()),
+        _ => Err(ApiError::new(
+            ErrorCode::CaptchaMismatch,
+            "the characters do not match the picture; please try a new one",
+        )
+        .field("captcha_answer")),
+    }
+}
+
+/// The roster person on this card who passes `matches` and may use
+/// `method`. Malformed card data is a mismatch like any other, and each
+/// card takes a limited number of checks per hour.
+async fn find_identity(
+    state: &AppState,
+    symbol: &str,
+    number: &str,
+    now: i64,
+    matches: impl Fn(&RosterPerson) -> bool,
+    method: RegistrationMethod,
+) -> Result<Option<RosterPerson>, ApiError> {
+    let (Ok(symbol), Ok(number)) = (CardSymbol::parse(symbol), CardNumber::parse(number)) else {
+        return Ok(None);
+    };
+    let key = format!("identity:{symbol}:{number}");
+    if state.store.throttle_hit(&key, 3600, now).await? > CARD_CHECKS_PER_HOUR {
+        return Err(ApiError::rate_limited(retry_in(now, 3600)));
+    }
+    let people = state
+        .store
+        .roster_by_card(symbol.as_str(), number.as_str())
+        .await?;
+    // DOMAIN.md: insured persons with an employee number get an issued ID;
+    // the e-mail way is for those without one (unless IDs are not issued).
+    let issued = state
+        .config
+        .registration
+        .allows(RegistrationMethod::IssuedId, Relationship::Insured);
+    let has_issued_id = |p: &RosterPerson| issued && p.entry.employee_number.is_some();
+    Ok(people.into_iter().find(|p| {
+        p.active
+            && matches(p)
+            && !(method == RegistrationMethod::EmailIdentity && has_issued_id(p))
+            && p.entry
+                .relationship
+                .participant()
+                .is_some_and(|who| state.config.registration.allows(method, who))
+    }))
+}
+
+/// The account form, checked: login ID (an e-mail), password by the
+/// insurer's policy, notification address, nickname.
+struct AccountDetails {
+    login_id: LoginId,
+    password: String,
+    notification_email: Email,
+    nickname: Nickname,
+}
+
+impl AccountDetails {
+    fn check(
+        state: &AppState,
+        login_id: &str,
+        password: &str,
+        notification_email: &str,
+        nickname: &str,
+    ) -> Result<Self, ApiError> {
+        let id_error = |e| ApiError::from_detail(ErrorDetail::from_id_error(&e));
+        let login_id = match LoginId::parse(login_id) {
+            Ok(id @ LoginId::Email(_)) => id,
+            // `U…` IDs are the insurer's to issue, not to choose.
+            Ok(LoginId::Issued(_)) => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidEmail,
+                    "the login ID must be an e-mail address",
+                )
+                .field("login_id"));
+            }
+            Err(e) => return Err(id_error(e).field("login_id")),
+        };
+        state
+            .config
+            .password_policy
+            .check(password, &login_id)
+            .map_err(|refusal| {
+                ApiError::from_detail(ErrorDetail::from_password_refusal(&refusal, "password"))
+            })?;
+        let notification_email = Email::parse(notification_email)
+            .map_err(|e| id_error(e).field("notification_email"))?;
+        let nickname = Nickname::parse(nickname).map_err(|e| id_error(e).field("nickname"))?;
+        Ok(Self {
+            login_id,
+            password: password.to_owned(),
+            notification_email,
+            nickname,
+        })
+    }
+
+    async fn create(
+        self,
+        state: &AppState,
+        roster_id: i64,
+        kind: Relationship,
+        now: i64,
+    ) -> Result<i64, ApiError> {
+        let password_hash = state
+            .hasher
+            .hash(&self.password)
+            .await
+            .map_err(|_| ApiError::internal())?;
+        let id = state
+            .store
+            .account_create(
+                &NewAccount {
+                    roster_id,
+                    login_id: self.login_id.to_string(),
+                    password_hash,
+                    password_change_required: false,
+                    kind,
+                    nickname: Some(self.nickname.to_string()),
+                    notification_email: Some(self.notification_email.to_string()),
+                },
+                now,
+            )
+            .await
+            .map_err(|err| match err {
+                crate::store::StoreError::AlreadyRegistered => identity_mismatch(),
+                other => other.into(),
+            })?;
+        tracing::info!(member_id = id, kind = kind.as_str(), "account created");
+        Ok(id)
+    }
+}
+
+/// The mails of registration, in Japanese, each link both as a deep link
+/// into the app and as a code to paste (mail is often read on a phone).
+pub(super) mod mails {
+    use kenpo_domain::id::Email;
+
+    use crate::mail::OutgoingMail;
+
+    fn link_and_code(path: &str, token: &str) -> String {
+        format!(
+            "アプリで開く:\nkenpodesk://{path}?token={token}\n\n\
+             リンクが開けない場合は、けんぽデスクの「コードを貼り付け」に次のコードを入力してください。\n\
+             コード: {token}\n"
+        )
+    }
+
+    pub fn registration(insurer: &str, to: &Email, token: &str) -> OutgoingMail {
+        OutgoingMail {
+            to: to.to_string(),
+            subject: format!("【{insurer}】新規利用登録のご案内"),
+            body: format!(
+                "{insurer}です。\n\n新規利用登録のお申し込みを受け付けました。\n\
+                 3時間以内に、次のリンクから本人確認へお進みください。\n\n{}\n\
+                 お心当たりのない場合は、このメールを破棄してください。\n",
+                link_and_code("register/identity", token)
+            ),
+        }
+    }
+
+    pub fn confirmation(insurer: &str, to: &Email, token: &str) -> OutgoingMail {
+        OutgoingMail {
+            to: to.to_string(),
+            subject: format!("【{insurer}】本人確認完了のご案内"),
+            body: format!(
+                "{insurer}です。\n\n本人確認の手続きが完了しました。\n\
+                 引き続き利用者情報の登録が必要になりますので、次のリンクから利用登録の手続きを行ってください。\n\
+                 利用登録には、本人確認完了画面に表示された認証キーが必要です（認証キーはメールには記載されません）。\n\n{}\n\
+                 URLの有効期限は30分です。有効期限を過ぎた場合や認証キーを控えていない場合は、最初からやり直してください。\n",
+                link_and_code("register/auth-key", token)
+            ),
+        }
+    }
+
+    pub fn already_registered(insurer: &str, to: &Email) -> OutgoingMail {
+        OutgoingMail {
+            to: to.to_string(),
+            subject: format!("【{insurer}】利用登録についてのお知らせ"),
+            body: format!(
+                "{insurer}です。\n\n本人確認のお申し込みがありましたが、この方はすでに利用登録がお済みです。\n\
+                 ログインIDまたはパスワードをお忘れの場合は、ログイン画面の「パスワードを忘れた方」からお手続きください。\n\
+                 お心当たりのない場合は、このメールを破棄してください。\n"
+            ),
+        }
+    }
+
+    pub fn password_reset(insurer: &str, to: &Email, token: &str) -> OutgoingMail {
+        OutgoingMail {
+            to: to.to_string(),
+            subject: format!("【{insurer}】パスワード再設定のご案内"),
+            body: format!(
+                "{insurer}です。\n\nパスワード再設定のお申し込みを受け付けました。\n\
+                 30分以内に、次のリンクから新しいパスワードを設定してください。\n\n{}\n\
+                 お心当たりのない場合は、このメールを破棄してください。パスワードは変更されません。\n",
+                link_and_code("password-reset", token)
+            ),
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Nothing secret reaches the log: a whole registration, logins (good and
+//! bad), a refresh and a password reset run with every log line captured
+//! (debug level, sqlx included), and no password, auth key, token, birth
+//! date or card number appears in it.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::{Backend, TestServer};
+use serde_json::json;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_or_personal_value_is_logged() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_env_filter("debug")
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .init();
+
+    let s = TestServer::start(Backend::Sqlite).await;
+    let mail = "misaki@example.jp";
+    let password = "sakura-mochi-2026";
+    let registration = s.registration_token(mail).await;
+    let (status, body) = s.identity(&registration, "1990-07-20", "1002").await;
+    assert_eq!(status, 200);
+    let key = body["auth_key"].as_str().unwrap().to_owned();
+    let confirmation = common::code_in(&s.mail(mail, "本人確認完了").await);
+    let (_, body) = s
+        .post(
+            "/registrations/auth-key",
+            json!({"token": confirmation, "auth_key": "00000000"}),
+        )
+        .await;
+    assert_eq!(body["error"]["code"], "auth_key_mismatch");
+    let (_, body) = s
+        .post(
+            "/registrations/auth-key",
+            json!({"token": confirmation, "auth_key": key}),
+        )
+        .await;
+    let setup = body["setup_token"].as_str().unwrap().to_owned();
+    let (status, _) = s
+        .post(
+            "/registrations/account",
+            json!({"setup_token": setup, "login_id": mail, "password": password,
+                   "notification_email": mail, "nickname": "みさき"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, _) = s.login(mail, "wrong-password-123").await;
+    let (status, session) = s.login(mail, password).await;
+    assert_eq!(status, 200);
+    let access = session["access_token"].as_str().unwrap().to_owned();
+    let refresh = session["refresh_token"].as_str().unwrap().to_owned();
+    let (_, refreshed) = s
+        .post("/sessions/refresh", json!({"refresh_token": refresh}))
+        .await;
+    let (_, _) = s
+        .post("/sessions/refresh", json!({"refresh_token": refresh}))
+        .await;
+    let (status, issued) = s.login("U100001", "19800101").await;
+    assert_eq!(status, 200);
+    s.post("/password-resets", json!({"login_id": mail})).await;
+    let reset = common::code_in(&s.mail(mail, "パスワード再設定").await);
+    s.finish().await;
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("account created"),
+        "the log was captured:\n{log}"
+    );
+    let secrets = [
+        password,
+        "wrong-password-123",
+        "19800101",
+        &key,
+        &registration,
+        &confirmation,
+        &setup,
+        &access,
+        &refresh,
+        refreshed["access_token"].as_str().unwrap(),
+        issued["access_token"].as_str().unwrap(),
+        &reset,
+        "1990-07-20",
+        "1980-01-01",
+        "1002",
+    ];
+    for secret in secrets {
+        assert!(
+            !log.contains(secret),
+            "`{secret}` appears in the log:\n{log}"
+        );
+    }
+}
