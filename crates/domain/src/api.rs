@@ -181,9 +181,35 @@ impl FromStr for ErrorCode {
     }
 }
 
+// By hand: `unknown` is the client's catch-all for codes newer than itself,
+// never a code the server sends, so it stays out of the list.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "What went wrong, for clients to act on (never on the message). Codes may be \
+                 added: a client must accept one it does not know.",
+            ))
+            .enum_values(Some(
+                Self::ALL
+                    .into_iter()
+                    .filter(|code| *code != Self::Unknown)
+                    .map(Self::as_str),
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ErrorCode {}
+
 /// The body of every error response: `{"error": {"code", "message", "field"?}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
@@ -191,10 +217,13 @@ pub struct ErrorBody {
 /// What went wrong: a code to act on, a message for people, maybe a field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     pub message: String,
+    /// The request field the error is about, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub field: Option<String>,
 }
 
@@ -279,6 +308,15 @@ impl fmt::Display for ErrorDetail {
 /// shown by `Debug`, so it cannot end up in a log by accident.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        value_type = String,
+        format = Password,
+        description = "A password or token, as the plain string."
+    )
+)]
 #[serde(transparent)]
 pub struct Secret(String);
 
@@ -333,11 +371,13 @@ pub fn token_from_link(pasted: &str) -> Option<&str> {
 /// An empty JSON object, `{}` (e.g. the 202 answer to a registration start).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Empty {}
 
 /// A member's identifier on the insurer's server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = i64))]
 #[serde(transparent)]
 pub struct MemberId(#[cfg_attr(feature = "specta", specta(type = i32))] pub i64);
 
@@ -352,6 +392,7 @@ impl fmt::Display for MemberId {
 /// The ways to get an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationMethod {
     /// E-mail and identity check (健康マイポータル).
@@ -365,6 +406,7 @@ pub enum RegistrationMethod {
 /// `GET /api/v1/insurer`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InsurerInfo {
     pub name: String,
     pub insurer_number: InsurerNumber,
@@ -378,13 +420,16 @@ pub struct InsurerInfo {
 /// A points rule as members see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointRuleInfo {
     pub code: RuleCode,
     pub label_ja: String,
     pub label_en: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub condition_ja: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub condition_en: Option<String>,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub points: i64,
@@ -412,6 +457,7 @@ impl From<&PointRule> for PointRuleInfo {
 /// `POST /api/v1/registrations` → 202 [`Empty`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationRequest {
     pub email: String,
 }
@@ -419,15 +465,21 @@ pub struct RegistrationRequest {
 /// `GET /api/v1/captcha`: a new challenge (calling again is the "refresh").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Captcha {
     pub captcha_id: String,
     /// A PNG image, base64.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(content_encoding = "base64", content_media_type = "image/png")
+    )]
     pub image_png: String,
 }
 
 /// `POST /api/v1/registrations/identity`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityRequest {
     pub token: Secret,
     pub birth_date: NaiveDate,
@@ -441,6 +493,7 @@ pub struct IdentityRequest {
 /// 200 answer to the identity check: the auth key, shown on screen only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityResponse {
     pub auth_key: AuthKey,
 }
@@ -448,6 +501,7 @@ pub struct IdentityResponse {
 /// `POST /api/v1/registrations/auth-key`, with the confirmation token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthKeyRequest {
     pub token: Secret,
     pub auth_key: String,
@@ -456,6 +510,7 @@ pub struct AuthKeyRequest {
 /// 200 answer to the auth key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthKeyResponse {
     pub setup_token: Secret,
 }
@@ -463,6 +518,7 @@ pub struct AuthKeyResponse {
 /// `POST /api/v1/registrations/account` → 201 [`MemberCreated`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountSetupRequest {
     pub setup_token: Secret,
     pub login_id: String,
@@ -474,6 +530,7 @@ pub struct AccountSetupRequest {
 /// `POST /api/v1/registrations/dependent` → 201 [`MemberCreated`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DependentRegistrationRequest {
     pub card_symbol: String,
     pub card_number: String,
@@ -490,6 +547,7 @@ pub struct DependentRegistrationRequest {
 /// 201 answer to a registration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberCreated {
     pub member_id: MemberId,
 }
@@ -499,6 +557,7 @@ pub struct MemberCreated {
 /// `POST /api/v1/sessions`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionRequest {
     pub login_id: String,
     pub password: Secret,
@@ -507,6 +566,7 @@ pub struct SessionRequest {
 /// A new session, or a refreshed one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionResponse {
     pub access_token: Secret,
     pub refresh_token: Secret,
@@ -520,9 +580,11 @@ pub struct SessionResponse {
 /// Who is logged in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionMember {
     pub member_id: MemberId,
     /// `null` for an issued account until the member chooses one.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub nickname: Option<Nickname>,
     pub kind: Relationship,
 }
@@ -530,6 +592,7 @@ pub struct SessionMember {
 /// `POST /api/v1/sessions/refresh`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     pub refresh_token: Secret,
 }
@@ -537,6 +600,7 @@ pub struct RefreshRequest {
 /// `GET /api/v1/account/sessions`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionList {
     pub sessions: Vec<SessionSummary>,
 }
@@ -544,12 +608,14 @@ pub struct SessionList {
 /// One of the member's sessions (devices).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionSummary {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub id: i64,
     pub created_at: DateTime<FixedOffset>,
     pub last_used_at: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub user_agent: Option<String>,
     /// Whether this is the session making the request.
     pub current: bool,
@@ -558,10 +624,15 @@ pub struct SessionSummary {
 /// `GET /api/v1/account`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     pub member_id: MemberId,
     pub login_id: LoginId,
+    /// `null` for an issued account until the member chooses one.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub nickname: Option<Nickname>,
+    /// `null` for an issued account until the member gives one.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub notification_email: Option<crate::id::Email>,
     pub kind: Relationship,
 }
@@ -569,6 +640,7 @@ pub struct Account {
 /// `PATCH /api/v1/account`: only the fields present change.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_email: Option<String>,
@@ -579,6 +651,7 @@ pub struct AccountPatch {
 /// `PUT /api/v1/account/password` → 204.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordChangeRequest {
     pub current_password: Secret,
     pub new_password: Secret,
@@ -587,6 +660,7 @@ pub struct PasswordChangeRequest {
 /// `POST /api/v1/password-resets` → 202 always.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordResetRequest {
     pub login_id: String,
 }
@@ -594,6 +668,7 @@ pub struct PasswordResetRequest {
 /// `POST /api/v1/password-resets/complete` → 204.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordResetCompletion {
     pub token: Secret,
     pub new_password: Secret,
@@ -1254,13 +1329,20 @@ pub struct InquiryCreated {
 /// Query of `GET /api/v1/sandbox/mail?to=`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct SandboxMailQuery {
+    /// The recipient's address, as the mail was sent.
     pub to: String,
 }
 
 /// A mail in the sandbox outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SandboxMail {
     pub to: String,
     pub subject: String,
@@ -1271,6 +1353,7 @@ pub struct SandboxMail {
 /// `GET /api/v1/sandbox/mail`, newest last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SandboxMailbox {
     pub messages: Vec<SandboxMail>,
 }
@@ -1278,6 +1361,7 @@ pub struct SandboxMailbox {
 /// `GET /api/v1/sandbox/captcha/{captcha_id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SandboxCaptchaAnswer {
     pub answer: String,
 }
@@ -1285,14 +1369,17 @@ pub struct SandboxCaptchaAnswer {
 /// `POST /api/v1/sandbox/clock`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClockAdvance {
     #[cfg_attr(feature = "specta", specta(type = i32))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub advance_seconds: i64,
 }
 
 /// The answer to a clock move: the server's new "now".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClockNow {
     pub now: DateTime<FixedOffset>,
 }

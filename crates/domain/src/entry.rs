@@ -385,6 +385,11 @@ impl EntryValue {
 /// the `days − 1` days before it. Set by the insurer; 30 by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = u16, minimum = 1, maximum = 366, examples(30))
+)]
 #[serde(try_from = "u16", into = "u16")]
 pub struct EntryWindow(u16);
 

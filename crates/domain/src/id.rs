@@ -211,6 +211,18 @@ macro_rules! string_identifier {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        value_type = String,
+        pattern = "^[0-9]{8}$",
+        examples("06273494"),
+        description = "保険者番号: eight digits, the last a check digit (weights 2,1,2,1,2,1,2 \
+            on the first seven digits, the digits of each product added, check = (10 − sum mod \
+            10) mod 10)."
+    )
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct InsurerNumber(String);
 
@@ -348,6 +360,11 @@ impl EmployeeNumber {
 /// 認証キー: the 8-digit key shown once on screen during registration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, pattern = "^[0-9]{8}$", examples("48213907"))
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct AuthKey(String);
 
@@ -373,6 +390,11 @@ impl AuthKey {
 /// accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, format = Email, max_length = 254, examples("taro@example.jp"))
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
@@ -503,6 +525,28 @@ fn login_error(e: &IdError) -> IdError {
     }
 }
 
+// By hand: the derive would describe the enum's Rust shape, while the wire
+// form is one canonical string.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for LoginId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "A login ID in its canonical form: an e-mail address in lower case, or an \
+                 issued ID, `U` followed by the employee number (1 to 20 letters and digits, \
+                 upper case).",
+            ))
+            .max_length(Some(Email::MAX_LEN))
+            .examples(["U100001", "taro@example.jp"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for LoginId {}
+
 impl fmt::Display for LoginId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -539,6 +583,11 @@ impl From<LoginId> for String {
 /// or the invisible formatting characters that could disguise a name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, min_length = 1, max_length = 20, examples("たろう"))
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Nickname(String);
 

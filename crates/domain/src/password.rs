@@ -46,6 +46,7 @@ pub fn common_password_count() -> usize {
 /// Which characters a password may consist of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CharacterRule {
     /// Any printable character: no control characters.
@@ -70,6 +71,13 @@ pub enum CharacterRule {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "The insurer's password policy, which `password_policy` errors refer to."
+    )
+)]
 pub struct PasswordPolicy {
     /// Fewest characters (Unicode scalar values).
     pub min_length: u16,

@@ -1,7 +1,9 @@
 //! Random secrets and how they are kept: tokens of ≥128 random bits,
 //! handed out once and stored only as SHA-256 hashes (they are random, so
-//! a fast hash is enough); the 8-digit auth key, stored as a keyed hash of
-//! its token so that the 10⁸ keys cannot be tried offline from a dump alone.
+//! a fast hash is enough). The 8-digit auth key is stored as a hash bound
+//! to its confirmation token: its 10⁸ values could be tried against a
+//! stolen database, but the key is worthless without the token it must be
+//! sent with, and the token itself is never stored.
 
 use base64::Engine;
 use rand::RngCore;

@@ -31,6 +31,11 @@ pub use rules::{
 /// grants use codes of the same form (`exchange`, `expiry`, campaign codes).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, pattern = "^[a-z][a-z0-9_]{0,63}$", examples("steps"))
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct RuleCode(String);
 
@@ -109,6 +114,7 @@ impl PartialEq<&str> for RuleCode {
 /// How often a rule can be earned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     /// Once per member, ever.

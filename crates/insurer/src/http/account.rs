@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use kenpo_domain::api::{
-    Account as AccountView, AccountPatch, Empty, ErrorCode, ErrorDetail, MemberId,
+    Account as AccountView, AccountPatch, Empty, ErrorBody, ErrorCode, ErrorDetail, MemberId,
     PasswordChangeRequest, PasswordResetCompletion, PasswordResetRequest, RefreshRequest,
     RegistrationMethod, Secret, SessionList, SessionMember, SessionRequest, SessionResponse,
     SessionSummary,
@@ -12,6 +12,7 @@ use kenpo_domain::api::{
 use kenpo_domain::id::{Email, LoginId, Nickname};
 use kenpo_domain::member::Relationship;
 
+use super::openapi::{Internal, PasswordChangeRequired, RateLimited, TokenExpired, Unauthorized};
 use super::registration::mails;
 use super::{ApiError, ApiJson, AppState, Authenticated, Member};
 use crate::clock::to_jst;
@@ -28,6 +29,28 @@ const FAILURES_PER_ADDRESS: u32 = 30;
 
 type Peer = ConnectInfo<std::net::SocketAddr>;
 
+/// Logs in: a new session and its token pair.
+///
+/// The first login of an issued ID (`U` + employee number, the birth date
+/// `YYYYMMDD` as password) creates the account, with
+/// `password_change_required`: until the password is changed, the calls
+/// that need a login answer 403 `password_change_required`, but for
+/// `PUT /api/v1/account/password` and `DELETE /api/v1/sessions`.
+#[utoipa::path(
+    post,
+    path = "/sessions",
+    tag = "sessions",
+    operation_id = "session_create",
+    request_body = SessionRequest,
+    responses(
+        (status = 200, description = "Logged in", body = SessionResponse),
+        (status = 401, description = "`invalid_credentials`: the same answer, in body and \
+            timing, for an unknown login ID and a wrong password", body = ErrorBody),
+        (status = 422, description = "`validation`: a malformed body", body = ErrorBody),
+        (status = 429, response = RateLimited),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): Peer,
@@ -173,6 +196,23 @@ fn session_response(account: &Account, access: String, refresh: String) -> Sessi
     }
 }
 
+/// A new token pair for the refresh token.
+///
+/// The old refresh token stops working; using it again ends the whole
+/// session.
+#[utoipa::path(
+    post,
+    path = "/sessions/refresh",
+    tag = "sessions",
+    operation_id = "session_refresh",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "The new pair", body = SessionResponse),
+        (status = 401, response = Unauthorized),
+        (status = 422, description = "`validation`: a malformed body", body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn refresh(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
@@ -197,6 +237,22 @@ pub async fn refresh(
     }
 }
 
+/// Logs out.
+///
+/// Ends the session of this access token. Allowed while the initial password
+/// must be changed.
+#[utoipa::path(
+    delete,
+    path = "/sessions",
+    tag = "sessions",
+    operation_id = "session_delete",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The session has ended"),
+        (status = 401, response = Unauthorized),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn logout(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -206,6 +262,20 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The member's sessions (devices), the current one marked.
+#[utoipa::path(
+    get,
+    path = "/account/sessions",
+    tag = "account",
+    operation_id = "account_sessions_list",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The open sessions", body = SessionList),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = PasswordChangeRequired),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn list_sessions(
     State(state): State<AppState>,
     Member(auth): Member,
@@ -226,6 +296,24 @@ pub async fn list_sessions(
     }))
 }
 
+/// Ends one of the member's sessions, e.g. a lost device's.
+#[utoipa::path(
+    delete,
+    path = "/account/sessions/{id}",
+    tag = "account",
+    operation_id = "account_session_delete",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The session's `id` in `GET /api/v1/account/sessions`")),
+    responses(
+        (status = 204, description = "The session has ended"),
+        (status = 400, description = "The id is not an integer (a plain-text answer)"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = PasswordChangeRequired),
+        (status = 404, description = "`not_found`: no open session of this member has this id",
+            body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn end_session(
     State(state): State<AppState>,
     Member(auth): Member,
@@ -245,6 +333,20 @@ pub async fn end_session(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The member's account.
+#[utoipa::path(
+    get,
+    path = "/account",
+    tag = "account",
+    operation_id = "account_get",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account", body = AccountView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = PasswordChangeRequired),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn get_account(Member(auth): Member) -> Result<Json<AccountView>, ApiError> {
     account_view(&auth.account).map(Json)
 }
@@ -265,6 +367,25 @@ fn account_view(account: &Account) -> Result<AccountView, ApiError> {
     })
 }
 
+/// Changes the notification address or the nickname.
+///
+/// Only the fields present change.
+#[utoipa::path(
+    patch,
+    path = "/account",
+    tag = "account",
+    operation_id = "account_patch",
+    security(("bearer" = [])),
+    request_body = AccountPatch,
+    responses(
+        (status = 200, description = "The account as changed", body = AccountView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = PasswordChangeRequired),
+        (status = 422, description = "`invalid_email` (`notification_email`), or `validation` \
+            (`nickname`, or a malformed body)", body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn patch_account(
     State(state): State<AppState>,
     Member(auth): Member,
@@ -299,8 +420,27 @@ pub async fn patch_account(
     account_view(&account).map(Json)
 }
 
-/// Needs the current password; ends the member's other sessions. The one
-/// call allowed while the initial password must be changed.
+/// Changes the password.
+///
+/// Needs the current one, and ends the member's other sessions. Allowed (and
+/// due) while the initial password must be changed.
+#[utoipa::path(
+    put,
+    path = "/account/password",
+    tag = "account",
+    operation_id = "account_password_change",
+    security(("bearer" = [])),
+    request_body = PasswordChangeRequest,
+    responses(
+        (status = 204, description = "The password has changed"),
+        (status = 401, description = "`unauthorized`: no valid access token; or \
+            `invalid_credentials`: the current password is wrong", body = ErrorBody),
+        (status = 422, description = "`password_policy`: the new password breaks a rule (the \
+            message names it) or equals the current one; `validation`: a malformed body",
+            body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn change_password(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -363,7 +503,22 @@ fn checked_password<'a>(
     Ok(password)
 }
 
-/// Always 202: whether the login ID exists is not told.
+/// Starts a password reset.
+///
+/// Mails a link with a reset token, valid 30 minutes, to the account's
+/// notification address. Always 202: whether the login ID exists is not told.
+#[utoipa::path(
+    post,
+    path = "/password-resets",
+    tag = "account",
+    operation_id = "password_reset_start",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "Accepted, whatever the login ID", body = Empty),
+        (status = 422, description = "`validation`: a malformed body", body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn reset_start(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<PasswordResetRequest>,
@@ -411,6 +566,24 @@ pub async fn reset_start(
     Ok(accepted)
 }
 
+/// Completes a password reset.
+///
+/// Sets the new password with the mailed reset token, and ends every session
+/// of the account.
+#[utoipa::path(
+    post,
+    path = "/password-resets/complete",
+    tag = "account",
+    operation_id = "password_reset_complete",
+    request_body = PasswordResetCompletion,
+    responses(
+        (status = 204, description = "The password has changed"),
+        (status = 410, response = TokenExpired),
+        (status = 422, description = "`password_policy` (the message names the rule), or \
+            `validation` (a malformed body)", body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn reset_complete(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<PasswordResetCompletion>,

@@ -1,6 +1,7 @@
 //! HTTP routes of the insurer API, its error body and its extractors.
 
 mod account;
+mod openapi;
 mod registration;
 mod sandbox;
 
@@ -10,11 +11,14 @@ use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use kenpo_domain::api::{ErrorCode, ErrorDetail, InsurerInfo, PointRuleInfo};
+use kenpo_domain::api::{ErrorBody, ErrorCode, ErrorDetail, InsurerInfo, PointRuleInfo};
 use kenpo_domain::points::RuleSet;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::clock::ServerClock;
 use crate::config::InsurerConfig;
@@ -63,34 +67,70 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/insurer", get(insurer))
-        .route("/captcha", get(registration::captcha))
-        .route("/registrations", post(registration::start))
-        .route("/registrations/identity", post(registration::identity))
-        .route("/registrations/auth-key", post(registration::auth_key))
-        .route("/registrations/account", post(registration::account))
-        .route("/registrations/dependent", post(registration::dependent))
-        .route("/sessions", post(account::login).delete(account::logout))
-        .route("/sessions/refresh", post(account::refresh))
-        .route(
-            "/account",
-            get(account::get_account).patch(account::patch_account),
-        )
-        .route("/account/password", put(account::change_password))
-        .route("/account/sessions", get(account::list_sessions))
-        .route("/account/sessions/{id}", delete(account::end_session))
-        .route("/password-resets", post(account::reset_start))
-        .route("/password-resets/complete", post(account::reset_complete))
-        .nest("/sandbox", sandbox::router());
-    Router::new()
-        .route("/healthz", get(healthz))
-        .nest("/api/v1", api)
-        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
-        .with_state(state)
+    let (router, _) = routes().split_for_parts();
+    router.with_state(state)
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+/// The OpenAPI document of [`router`], served at `GET /api/v1/openapi.json`
+/// and committed as `openapi.json` (`tests/openapi.rs` keeps the copy fresh).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// [`openapi`] as committed and served: pretty JSON with a final newline.
+pub fn openapi_json() -> serde_json::Result<String> {
+    openapi().to_pretty_json().map(|json| json + "\n")
+}
+
+/// Every route together with its operation in the document, so that the
+/// router and the document are one list and cannot drift apart. Only
+/// handlers registered through `routes!` are served, and each one brings its
+/// `#[utoipa::path]`.
+fn routes() -> OpenApiRouter<AppState> {
+    let api = OpenApiRouter::default()
+        .routes(routes!(insurer))
+        .routes(routes!(openapi::document))
+        .routes(routes!(registration::captcha))
+        .routes(routes!(registration::start))
+        .routes(routes!(registration::identity))
+        .routes(routes!(registration::auth_key))
+        .routes(routes!(registration::account))
+        .routes(routes!(registration::dependent))
+        .routes(routes!(account::login, account::logout))
+        .routes(routes!(account::refresh))
+        .routes(routes!(account::get_account, account::patch_account))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::list_sessions))
+        .routes(routes!(account::end_session))
+        .routes(routes!(account::reset_start))
+        .routes(routes!(account::reset_complete))
+        .nest("/sandbox", sandbox::routes());
+    OpenApiRouter::with_openapi(openapi::Frame::openapi())
+        .routes(routes!(healthz))
+        .nest("/api/v1", api)
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
+}
+
+/// `GET /healthz`.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Health {
+    /// Always `ok`: a server whose database does not answer says 503.
+    status: &'static str,
+}
+
+/// Whether the server and its database answer.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "insurer",
+    operation_id = "healthz",
+    responses(
+        (status = 200, description = "The server and its database answer", body = Health),
+        (status = 503, description = "`service_unavailable`: the database does not answer",
+            body = ErrorBody),
+    ),
+)]
+async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.store.ping().await.map_err(|err| {
         tracing::error!(%err, "health check: database does not answer");
         ApiError::new(
@@ -98,9 +138,20 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value
             "the service is not available right now",
         )
     })?;
-    Ok(Json(serde_json::json!({"status": "ok"})))
+    Ok(Json(Health { status: "ok" }))
 }
 
+/// The insurer's settings.
+///
+/// Its name and number, the ways in, the password policy, the entry window
+/// and the point rules.
+#[utoipa::path(
+    get,
+    path = "/insurer",
+    tag = "insurer",
+    operation_id = "insurer_get",
+    responses((status = 200, description = "The insurer's settings", body = InsurerInfo)),
+)]
 async fn insurer(State(state): State<AppState>) -> Json<InsurerInfo> {
     let config = &state.config;
     Json(InsurerInfo {
@@ -269,11 +320,15 @@ impl FromRequestParts<AppState> for Member {
     ) -> Result<Self, Self::Rejection> {
         let auth = Authenticated::from_request_parts(parts, state).await?;
         if auth.account.password_change_required {
-            return Err(ApiError::new(
-                ErrorCode::PasswordChangeRequired,
-                "please change your initial password first",
-            ));
+            return Err(password_change_required());
         }
         Ok(Self(auth))
     }
+}
+
+fn password_change_required() -> ApiError {
+    ApiError::new(
+        ErrorCode::PasswordChangeRequired,
+        "please change your initial password first",
+    )
 }

@@ -7,14 +7,15 @@ use axum::http::StatusCode;
 use base64::Engine;
 use kenpo_domain::api::{
     AccountSetupRequest, AuthKeyRequest, AuthKeyResponse, Captcha, DependentRegistrationRequest,
-    Empty, ErrorCode, ErrorDetail, IdentityRequest, IdentityResponse, MemberCreated, MemberId,
-    RegistrationMethod, RegistrationRequest, Secret,
+    Empty, ErrorBody, ErrorCode, ErrorDetail, IdentityRequest, IdentityResponse, MemberCreated,
+    MemberId, RegistrationMethod, RegistrationRequest, Secret,
 };
 use kenpo_domain::id::{AuthKey, CardNumber, CardSymbol, Email, InsurerNumber, LoginId, Nickname};
 use kenpo_domain::member::Relationship;
 
+use super::openapi::{Internal, RateLimited, TokenExpired};
 use super::{ApiError, ApiJson, AppState};
-use crate::store::{NewAccount, Purpose, RosterPerson, Token, TokenAttempt};
+use crate::store::{NewAccount, Purpose, RosterPerson, StoreError, Token, TokenAttempt};
 use crate::{captcha, secrets};
 
 /// Step 1's link is valid 3 hours, step 3's 30 minutes (the leaflet's limits).
@@ -29,6 +30,20 @@ const MAX_SETUP_TRIES: u32 = 20;
 /// Identity checks against one card per hour, whatever the token.
 const CARD_CHECKS_PER_HOUR: u32 = 10;
 
+/// A new captcha; calling again is the "refresh".
+///
+/// The answer goes with `captcha_id` to the identity check or the dependent
+/// spouse's registration, and is good for one try within 10 minutes.
+#[utoipa::path(
+    get,
+    path = "/captcha",
+    tag = "registration",
+    operation_id = "captcha_get",
+    responses(
+        (status = 200, description = "A new challenge", body = Captcha),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn captcha(State(state): State<AppState>) -> Result<Json<Captcha>, ApiError> {
     let challenge = captcha::new_challenge();
     let id = secrets::new_token();
@@ -43,7 +58,25 @@ pub async fn captcha(State(state): State<AppState>) -> Result<Json<Captcha>, Api
     }))
 }
 
-/// Step 1: always the same answer, known address or not.
+/// Starts a registration by e-mail.
+///
+/// Mails a link with a registration token, valid 3 hours. The answer is the
+/// same whether or not the address is known.
+#[utoipa::path(
+    post,
+    path = "/registrations",
+    tag = "registration",
+    operation_id = "registration_start",
+    request_body = RegistrationRequest,
+    responses(
+        (status = 202, description = "Accepted; a mail is on its way if the address can \
+            register", body = Empty),
+        (status = 422, description = "`invalid_email`: not an e-mail address; `validation`: a \
+            malformed body", body = ErrorBody),
+        (status = 429, response = RateLimited),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn start(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RegistrationRequest>,
@@ -80,8 +113,30 @@ pub async fn start(
     Ok((StatusCode::ACCEPTED, Json(Empty {})))
 }
 
-/// Step 2: identity check. Every failure of the identity itself is the same
-/// `identity_mismatch`, after the same work.
+/// The identity check, with the registration token.
+///
+/// Answers the auth key (shown on screen only, never mailed) and mails a
+/// confirmation link, valid 30 minutes.
+///
+/// Every failure of the identity itself (no such card, wrong birth date or
+/// sex, already registered, a relationship that may not use this way) is the
+/// same `identity_mismatch`, in body and timing. Five mismatches void the
+/// token.
+#[utoipa::path(
+    post,
+    path = "/registrations/identity",
+    tag = "registration",
+    operation_id = "registration_identity",
+    request_body = IdentityRequest,
+    responses(
+        (status = 200, description = "The identity matches: the auth key", body = IdentityResponse),
+        (status = 410, response = TokenExpired),
+        (status = 422, description = "`identity_mismatch` (one answer for every cause), \
+            `captcha_mismatch`, or `validation` (a malformed body)", body = ErrorBody),
+        (status = 429, response = RateLimited),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn identity(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<IdentityRequest>,
@@ -157,7 +212,24 @@ pub async fn identity(
     Ok(Json(IdentityResponse { auth_key }))
 }
 
-/// Step 3: the auth key shown once on screen, with the second mailed link.
+/// The auth key, with the confirmation token of the second mail.
+///
+/// Answers the setup token for the account form. Five mismatches void the
+/// registration.
+#[utoipa::path(
+    post,
+    path = "/registrations/auth-key",
+    tag = "registration",
+    operation_id = "registration_auth_key",
+    request_body = AuthKeyRequest,
+    responses(
+        (status = 200, description = "The key matches: the setup token", body = AuthKeyResponse),
+        (status = 410, response = TokenExpired),
+        (status = 422, description = "`auth_key_mismatch` (the message says how many tries \
+            are left), or `validation` (a malformed body)", body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn auth_key(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<AuthKeyRequest>,
@@ -220,7 +292,27 @@ pub async fn auth_key(
     }))
 }
 
-/// Step 4: the account itself.
+/// The account of an e-mail registration, with the setup token.
+///
+/// Login ID, password, notification address and nickname. Grants the
+/// registration points.
+#[utoipa::path(
+    post,
+    path = "/registrations/account",
+    tag = "registration",
+    operation_id = "registration_account",
+    request_body = AccountSetupRequest,
+    responses(
+        (status = 201, description = "The account exists", body = MemberCreated),
+        (status = 409, description = "`login_id_taken`", body = ErrorBody),
+        (status = 410, response = TokenExpired),
+        (status = 422, description = "`password_policy` (the message names the rule), \
+            `invalid_email` (login ID or notification address), `validation` (a nickname or a \
+            malformed body; `field` says which), or `identity_mismatch` (the person registered \
+            meanwhile)", body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn account(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<AccountSetupRequest>,
@@ -243,14 +335,6 @@ pub async fn account(
         &req.notification_email,
         &req.nickname,
     )?;
-    if state
-        .store
-        .account_by_login(&details.login_id.to_string())
-        .await?
-        .is_some()
-    {
-        return Err(login_id_taken());
-    }
     let member_id = details
         .create(&state, roster_id, Relationship::Insured, now)
         .await?;
@@ -264,7 +348,27 @@ pub async fn account(
     ))
 }
 
-/// The dependent spouse's way in: card, insurer number, birth date.
+/// The dependent spouse's registration.
+///
+/// Card symbol and number, insurer number and birth date, and the account in
+/// the same call.
+#[utoipa::path(
+    post,
+    path = "/registrations/dependent",
+    tag = "registration",
+    operation_id = "registration_dependent",
+    request_body = DependentRegistrationRequest,
+    responses(
+        (status = 201, description = "The account exists", body = MemberCreated),
+        (status = 409, description = "`login_id_taken`", body = ErrorBody),
+        (status = 422, description = "`identity_mismatch` for anyone but an unregistered \
+            dependent spouse on the roster (one answer for every cause), \
+            `invalid_insurer_number` (the check digit fails), `captcha_mismatch`, \
+            `password_policy`, `invalid_email`, or `validation`", body = ErrorBody),
+        (status = 429, response = RateLimited),
+        (status = 500, response = Internal),
+    ),
+)]
 pub async fn dependent(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<DependentRegistrationRequest>,
@@ -299,14 +403,6 @@ pub async fn dependent(
     if state.store.account_by_roster(person.id).await?.is_some() {
         return Err(identity_mismatch());
     }
-    if state
-        .store
-        .account_by_login(&details.login_id.to_string())
-        .await?
-        .is_some()
-    {
-        return Err(login_id_taken());
-    }
     let member_id = details
         .create(&state, person.id, Relationship::DependentSpouse, now)
         .await?;
@@ -323,10 +419,6 @@ fn identity_mismatch() -> ApiError {
         ErrorCode::IdentityMismatch,
         "the details do not match our records; please check them and try again",
     )
-}
-
-fn login_id_taken() -> ApiError {
-    ApiError::new(ErrorCode::LoginIdTaken, "this login ID is already taken").field("login_id")
 }
 
 fn retry_in(now: i64, window: i64) -> u64 {
@@ -440,6 +532,12 @@ impl AccountDetails {
         kind: Relationship,
         now: i64,
     ) -> Result<i64, ApiError> {
+        // Checked before hashing (37 ms of a core); the unique index still
+        // decides a race between two forms.
+        let login_id = self.login_id.to_string();
+        if state.store.account_by_login(&login_id).await?.is_some() {
+            return Err(StoreError::LoginIdTaken.into());
+        }
         let password_hash = state
             .hasher
             .hash(&self.password)
@@ -450,7 +548,7 @@ impl AccountDetails {
             .account_create(
                 &NewAccount {
                     roster_id,
-                    login_id: self.login_id.to_string(),
+                    login_id,
                     password_hash,
                     password_change_required: false,
                     kind,
@@ -461,7 +559,7 @@ impl AccountDetails {
             )
             .await
             .map_err(|err| match err {
-                crate::store::StoreError::AlreadyRegistered => identity_mismatch(),
+                StoreError::AlreadyRegistered => identity_mismatch(),
                 other => other.into(),
             })?;
         tracing::info!(member_id = id, kind = kind.as_str(), "account created");

@@ -1,28 +1,46 @@
 //! Sandbox endpoints: the outbox, captcha answers and the settable clock.
 //! Outside sandbox mode every one of them answers 404.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use kenpo_domain::api::{
-    ClockAdvance, ClockNow, ErrorCode, SandboxCaptchaAnswer, SandboxMail, SandboxMailQuery,
-    SandboxMailbox,
+    ClockAdvance, ClockNow, ErrorBody, ErrorCode, SandboxCaptchaAnswer, SandboxMail,
+    SandboxMailQuery, SandboxMailbox,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::openapi::{Internal, SandboxOnly};
 use super::{ApiError, ApiJson, AppState};
 use crate::clock::to_jst;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/mail", get(mail))
-        .route("/captcha/{id}", get(captcha_answer))
-        .route("/clock", post(clock))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(mail))
+        .routes(routes!(captcha_answer))
+        .routes(routes!(clock))
 }
 
-fn not_found() -> ApiError {
+pub(super) fn not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "no such endpoint")
 }
 
+/// The mails sent to an address, newest last.
+///
+/// Sandbox only: answers 404 outside `--sandbox`.
+#[utoipa::path(
+    get,
+    path = "/mail",
+    tag = "sandbox",
+    operation_id = "sandbox_mail",
+    params(SandboxMailQuery),
+    responses(
+        (status = 200, description = "The outbox's mails to this address", body = SandboxMailbox),
+        (status = 400, description = "No `to` parameter (a plain-text answer)"),
+        (status = 404, response = SandboxOnly),
+        (status = 500, response = Internal),
+    ),
+)]
 async fn mail(
     State(state): State<AppState>,
     Query(query): Query<SandboxMailQuery>,
@@ -49,6 +67,22 @@ async fn mail(
     }))
 }
 
+/// The answer to a captcha, so that scripts can register.
+///
+/// Sandbox only: answers 404 outside `--sandbox`.
+#[utoipa::path(
+    get,
+    path = "/captcha/{id}",
+    tag = "sandbox",
+    operation_id = "sandbox_captcha_answer",
+    params(("id" = String, Path, description = "The `captcha_id` of `GET /api/v1/captcha`")),
+    responses(
+        (status = 200, description = "The characters in the picture", body = SandboxCaptchaAnswer),
+        (status = 404, description = "`not_found`: no such captcha (answered or expired), or \
+            the server does not run with `--sandbox`", body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 async fn captcha_answer(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -62,6 +96,25 @@ async fn captcha_answer(
     Ok(Json(SandboxCaptchaAnswer { answer }))
 }
 
+/// Moves the server's clock forward.
+///
+/// To try the 3 h and 30 min limits and fiscal-year expiry.
+///
+/// Sandbox only: answers 404 outside `--sandbox`.
+#[utoipa::path(
+    post,
+    path = "/clock",
+    tag = "sandbox",
+    operation_id = "sandbox_clock",
+    request_body = ClockAdvance,
+    responses(
+        (status = 200, description = "The server's new time", body = ClockNow),
+        (status = 404, response = SandboxOnly),
+        (status = 422, description = "`validation`: a malformed body, or a negative \
+            `advance_seconds` (the clock only moves forward)", body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
 async fn clock(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ClockAdvance>,
