@@ -62,8 +62,7 @@ impl ServerClock {
 }
 
 pub fn to_jst(unix: i64) -> DateTime<FixedOffset> {
-    let jst = FixedOffset::east_opt(9 * 3600).expect("UTC+9 is a valid offset");
     DateTime::from_timestamp(unix, 0)
         .unwrap_or_default()
-        .with_timezone(&jst)
+        .with_timezone(&kenpo_domain::time::JST)
 }

@@ -85,16 +85,12 @@ async fn links_expire_at_their_exact_edge(backend: Backend) {
 
     // 30 minutes for the confirmation link, counted from the identity check.
     let (key, confirmation) = s.through_identity("c@example.jp").await;
-    let wrong = if key == "00000000" {
-        "11111111"
-    } else {
-        "00000000"
-    };
+    let wrong = common::other_key(&key);
     s.advance(30 * 60 - 1).await;
     let (status, body) = s
         .post(
             "/registrations/auth-key",
-            json!({"token": confirmation, "auth_key": wrong}),
+            json!({"token": confirmation, "auth_key": &wrong}),
         )
         .await;
     assert_eq!(
@@ -119,16 +115,12 @@ async fn links_expire_at_their_exact_edge(backend: Backend) {
 async fn five_wrong_keys_void_the_registration(backend: Backend) {
     let s = TestServer::start(backend).await;
     let (key, confirmation) = s.through_identity(SATO).await;
-    let wrong = if key == "12345678" {
-        "87654321"
-    } else {
-        "12345678"
-    };
+    let wrong = common::other_key(&key);
     for left in (0..5).rev() {
         let (status, body) = s
             .post(
                 "/registrations/auth-key",
-                json!({"token": confirmation, "auth_key": wrong}),
+                json!({"token": confirmation, "auth_key": &wrong}),
             )
             .await;
         assert_eq!(
@@ -162,16 +154,12 @@ async fn five_wrong_keys_void_the_registration(backend: Backend) {
 async fn fifty_parallel_wrong_keys_get_five_comparisons(backend: Backend) {
     let s = TestServer::start(backend).await;
     let (key, confirmation) = s.through_identity(SATO).await;
-    let wrong = if key == "12345678" {
-        "87654321"
-    } else {
-        "12345678"
-    };
+    let wrong = common::other_key(&key);
     let url = s.url("/registrations/auth-key");
     let tries = (0..50).map(|_| {
         let client = s.client.clone();
         let url = url.clone();
-        let body = json!({"token": confirmation, "auth_key": wrong});
+        let body = json!({"token": confirmation, "auth_key": &wrong});
         tokio::spawn(async move {
             client
                 .post(url)

@@ -67,9 +67,7 @@ pub async fn login(
         (&address_key, FAILURES_PER_ADDRESS),
     ] {
         if state.store.throttle_hits(key, LOGIN_WINDOW, now).await? >= limit {
-            return Err(ApiError::rate_limited(
-                u64::try_from(LOGIN_WINDOW - now.rem_euclid(LOGIN_WINDOW)).unwrap_or(1),
-            ));
+            return Err(ApiError::rate_limited_in_window(now, LOGIN_WINDOW));
         }
     }
     let password = req.password.expose();
@@ -187,10 +185,7 @@ fn session_response(account: &Account, access: String, refresh: String) -> Sessi
         password_change_required: account.password_change_required,
         member: SessionMember {
             member_id: MemberId(account.id),
-            nickname: account
-                .nickname
-                .as_deref()
-                .and_then(|n| Nickname::parse(n).ok()),
+            nickname: account.nickname(),
             kind: account.kind,
         },
     }
@@ -355,14 +350,8 @@ fn account_view(account: &Account) -> Result<AccountView, ApiError> {
     Ok(AccountView {
         member_id: MemberId(account.id),
         login_id: LoginId::parse(&account.login_id).map_err(|_| ApiError::internal())?,
-        nickname: account
-            .nickname
-            .as_deref()
-            .and_then(|n| Nickname::parse(n).ok()),
-        notification_email: account
-            .notification_email
-            .as_deref()
-            .and_then(|e| Email::parse(e).ok()),
+        nickname: account.nickname(),
+        notification_email: account.notification_email(),
         kind: account.kind,
     })
 }
@@ -539,11 +528,7 @@ pub async fn reset_start(
     let Some(account) = state.store.account_by_login(&login_id.to_string()).await? else {
         return Ok(accepted);
     };
-    let Some(to) = account
-        .notification_email
-        .as_deref()
-        .and_then(|e| Email::parse(e).ok())
-    else {
+    let Some(to) = account.notification_email() else {
         return Ok(accepted);
     };
     let token = secrets::new_token();

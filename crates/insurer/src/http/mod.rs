@@ -205,6 +205,12 @@ impl ApiError {
         )
     }
 
+    /// Too many hits in the fixed window of `window` seconds that `now` is in
+    /// (the store's throttle windows): retry when it ends.
+    pub fn rate_limited_in_window(now: i64, window: i64) -> Self {
+        Self::rate_limited(u64::try_from(window - now.rem_euclid(window)).unwrap_or(1))
+    }
+
     pub fn rate_limited(retry_after: u64) -> Self {
         Self {
             detail: ErrorDetail::new(

@@ -91,7 +91,7 @@ pub async fn start(
         .await?
         > 5
     {
-        return Err(ApiError::rate_limited(retry_in(now, 3600)));
+        return Err(ApiError::rate_limited_in_window(now, 3600));
     }
     let token = secrets::new_token();
     state
@@ -421,10 +421,6 @@ fn identity_mismatch() -> ApiError {
     )
 }
 
-fn retry_in(now: i64, window: i64) -> u64 {
-    u64::try_from(window - now.rem_euclid(window)).unwrap_or(1)
-}
-
 async fn check_captcha(state: &AppState, id: &str, answer: &str, now: i64) -> Result<(), ApiError> {
     let expected = state.store.captcha_take(id, now).await?;
     match expected {
@@ -453,7 +449,7 @@ async fn find_identity(
     };
     let key = format!("identity:{symbol}:{number}");
     if state.store.throttle_hit(&key, 3600, now).await? > CARD_CHECKS_PER_HOUR {
-        return Err(ApiError::rate_limited(retry_in(now, 3600)));
+        return Err(ApiError::rate_limited_in_window(now, 3600));
     }
     let people = state
         .store

@@ -99,6 +99,19 @@ pub struct Account {
     pub created_at: i64,
 }
 
+impl Account {
+    /// The stored nickname, as the domain type (it was checked on the way in).
+    pub fn nickname(&self) -> Option<kenpo_domain::id::Nickname> {
+        self.nickname.as_deref().and_then(|n| n.parse().ok())
+    }
+
+    pub fn notification_email(&self) -> Option<kenpo_domain::id::Email> {
+        self.notification_email
+            .as_deref()
+            .and_then(|e| e.parse().ok())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewAccount {
     pub roster_id: i64,

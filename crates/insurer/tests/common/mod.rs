@@ -267,6 +267,16 @@ pub fn code_in(mail: &Value) -> String {
     code
 }
 
+/// An 8-digit key that is not `key`.
+pub fn other_key(key: &str) -> String {
+    if key == "12345678" {
+        "87654321"
+    } else {
+        "12345678"
+    }
+    .to_owned()
+}
+
 pub fn demo_entries() -> Vec<RosterEntry> {
     roster::parse(roster::DEMO_CSV).unwrap()
 }
