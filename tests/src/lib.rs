@@ -382,23 +382,40 @@ impl App {
         let dir = target_dir().join("e2e");
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
-        // The DOM can be ready before WebKit has painted it: wait for two
-        // animation frames so the capture shows what the member sees.
-        self.web()
-            .execute_async(
-                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
-                vec![],
-            )
-            .await?;
-        let status = Command::new("import")
-            .args(["-window", "root"])
-            .arg(&path)
-            .env("DISPLAY", &self.display)
-            .status()
-            .context("import (imagemagick)")?;
-        if !status.success() {
-            // Without imagemagick, the window alone is still worth keeping.
-            std::fs::write(&path, self.web().screenshot_as_png().await?)?;
+        // The DOM can be ready before WebKit has presented a frame (two
+        // animation frames were not always enough under Xvfb): capture until
+        // the window has content. Only the left of the screen is counted:
+        // notifications (dunst) appear top right and have colours of their own.
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let status = Command::new("import")
+                .args(["-window", "root"])
+                .arg(&path)
+                .env("DISPLAY", &self.display)
+                .status()
+                .context("import (imagemagick; cargo xtask setup installs it)")?;
+            if !status.success() {
+                bail!("import could not capture display {}", self.display);
+            }
+            let colours = Command::new("convert")
+                .arg(&path)
+                .args(["-crop", "640x700+0+0", "+repage", "-format", "%k", "info:"])
+                .output()
+                .context("convert (imagemagick)")?;
+            let colours: u32 = String::from_utf8_lossy(&colours.stdout)
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            if colours > 16 {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "the app's window stayed blank for {PATIENCE:?} (screenshot {})",
+                    path.display()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Ok(path)
     }
