@@ -55,6 +55,8 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// The initial password must be changed before anything else.
     PasswordChangeRequired,
+    /// The person has left the insurer's roster: no login, no earning.
+    MembershipEnded,
     /// The same Idempotency-Key came with another body.
     IdempotencyConflict,
     InsufficientPoints,
@@ -81,7 +83,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 24] = [
         Self::TokenExpired,
         Self::IdentityMismatch,
         Self::CaptchaMismatch,
@@ -92,6 +94,7 @@ impl ErrorCode {
         Self::InvalidInsurerNumber,
         Self::InvalidCredentials,
         Self::PasswordChangeRequired,
+        Self::MembershipEnded,
         Self::IdempotencyConflict,
         Self::InsufficientPoints,
         Self::OutOfStock,
@@ -120,6 +123,7 @@ impl ErrorCode {
             Self::InvalidInsurerNumber => "invalid_insurer_number",
             Self::InvalidCredentials => "invalid_credentials",
             Self::PasswordChangeRequired => "password_change_required",
+            Self::MembershipEnded => "membership_ended",
             Self::IdempotencyConflict => "idempotency_conflict",
             Self::InsufficientPoints => "insufficient_points",
             Self::OutOfStock => "out_of_stock",
@@ -140,7 +144,7 @@ impl ErrorCode {
     pub const fn http_status(self) -> u16 {
         match self {
             Self::InvalidCredentials | Self::Unauthorized => 401,
-            Self::PasswordChangeRequired | Self::Forbidden => 403,
+            Self::PasswordChangeRequired | Self::MembershipEnded | Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::LoginIdTaken
             | Self::InsufficientPoints
@@ -679,6 +683,7 @@ pub struct PasswordResetCompletion {
 /// 200 answer to `POST /api/v1/check-ins`: 0 points on a second call that day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckInResponse {
     pub date: NaiveDate,
     #[cfg_attr(feature = "specta", specta(type = i32))]
@@ -689,6 +694,14 @@ pub struct CheckInResponse {
 /// boolean (achieved or not) for a goal. Checked by [`Record::entry`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "A record's value: the steps (a whole number), the weight in kg (at \
+        most one decimal), or whether a goal was achieved (a boolean)."
+    )
+)]
 #[serde(untagged)]
 pub enum RecordValue {
     Flag(bool),
@@ -699,10 +712,13 @@ pub enum RecordValue {
 /// (`GET /api/v1/records`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Record {
     pub date: NaiveDate,
     pub kind: RecordKind,
+    /// Only for a goal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub goal_id: Option<GoalId>,
     pub value: RecordValue,
     /// When the member last changed it; the newer one wins.
@@ -755,6 +771,7 @@ impl Record {
 /// `POST /api/v1/records` (with an Idempotency-Key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordsRequest {
     pub records: Vec<Record>,
 }
@@ -762,6 +779,7 @@ pub struct RecordsRequest {
 /// What became of one record of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordStatus {
     /// Saved (new, or newer than the stored one).
@@ -775,19 +793,25 @@ pub enum RecordStatus {
 /// The outcome for one record of a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordResult {
     pub date: NaiveDate,
     pub kind: RecordKind,
+    /// Only for a goal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub goal_id: Option<GoalId>,
     pub status: RecordStatus,
+    /// Only when rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub error: Option<ErrorDetail>,
 }
 
 /// Points granted by a call, per rule and day of the activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointsGranted {
     pub date: NaiveDate,
     pub code: RuleCode,
@@ -808,6 +832,7 @@ impl From<&Grant> for PointsGranted {
 /// 200 answer to `POST /api/v1/records`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordsResponse {
     pub results: Vec<RecordResult>,
     pub points_granted: Vec<PointsGranted>,
@@ -816,14 +841,22 @@ pub struct RecordsResponse {
 /// Query of `GET /api/v1/records?from=&to=` (both days included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema, utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct RecordsQuery {
+    /// The first day.
     pub from: NaiveDate,
+    /// The last day, included.
     pub to: NaiveDate,
 }
 
 /// 200 answer to `GET /api/v1/records`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordList {
     pub records: Vec<Record>,
 }
@@ -831,6 +864,7 @@ pub struct RecordList {
 /// `GET /api/v1/goals`, and the answer to `PUT /api/v1/goals`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalList {
     pub goals: Vec<Goal>,
 }
@@ -838,6 +872,7 @@ pub struct GoalList {
 /// `PUT /api/v1/goals`: the member's whole new list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalsUpdate {
     pub goals: Vec<GoalInput>,
 }
@@ -845,16 +880,26 @@ pub struct GoalsUpdate {
 /// Query of `GET /api/v1/changes?since=&limit=`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema, utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct ChangesQuery {
+    /// The `cursor` of the previous answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub since: Option<String>,
+    /// Most changes in one answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub limit: Option<u32>,
 }
 
 /// One change on the server, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
     Record(Record),
@@ -868,6 +913,7 @@ pub enum Change {
 /// 200 answer to `GET /api/v1/changes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangesResponse {
     pub changes: Vec<Change>,
     /// Where to continue from next time.
@@ -880,6 +926,7 @@ pub struct ChangesResponse {
 /// A lot as the member sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LotInfo {
     pub granted_on: NaiveDate,
     pub expires_on: NaiveDate,
@@ -900,6 +947,7 @@ impl From<&Lot> for LotInfo {
 /// `GET /api/v1/points`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointsSummary {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub balance: i64,
@@ -911,6 +959,7 @@ pub struct PointsSummary {
 /// expiry negative.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerEntryInfo {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub id: i64,
@@ -919,33 +968,47 @@ pub struct LedgerEntryInfo {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub points: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub expires_on: Option<NaiveDate>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub note: Option<String>,
 }
 
 /// Query of `GET /api/v1/points/ledger?cursor=&limit=`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema, utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct LedgerQuery {
+    /// The `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub cursor: Option<String>,
+    /// Most entries in one page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub limit: Option<u32>,
 }
 
 /// 200 answer to `GET /api/v1/points/ledger`, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerPage {
     pub entries: Vec<LedgerEntryInfo>,
     /// `null` on the last page.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub next_cursor: Option<String>,
 }
 
 /// One checkup result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checkup {
     pub date: NaiveDate,
     pub height_cm: Height,
@@ -953,6 +1016,7 @@ pub struct Checkup {
     pub bmi: Bmi,
     pub smoker: bool,
     /// The insurer's health age, when it supplies one.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub health_age: Option<u32>,
     /// The member's age on the checkup day.
     pub real_age: u32,
@@ -961,6 +1025,7 @@ pub struct Checkup {
 /// `GET /api/v1/checkups`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckupList {
     pub checkups: Vec<Checkup>,
 }
@@ -968,6 +1033,7 @@ pub struct CheckupList {
 /// `POST /api/v1/reports` → 201 [`ReportCreated`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRequest {
     pub kind: ReportKind,
     pub date: NaiveDate,
@@ -976,6 +1042,7 @@ pub struct ReportRequest {
 /// 201 answer to a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportCreated {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub report_id: i64,
@@ -987,6 +1054,7 @@ pub struct ReportCreated {
 /// One item of the goods catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogItem {
     /// The insurer's item code, e.g. `coffee-gift`.
     pub id: String,
@@ -1000,6 +1068,7 @@ pub struct CatalogItem {
 /// `GET /api/v1/catalog`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Catalog {
     pub items: Vec<CatalogItem>,
 }
@@ -1007,6 +1076,15 @@ pub struct Catalog {
 /// Where the goods go. Check with [`ShippingAddress::checked`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "Where the goods go: text fields of at most 100 characters; the postal \
+        code 7 digits (`NNN-NNNN`); the phone 10 or 11 digits starting with 0; the prefecture \
+        one of the 47 (都/府/県 may be left out)."
+    )
+)]
 pub struct ShippingAddress {
     pub name: String,
     pub postal_code: String,
@@ -1014,6 +1092,7 @@ pub struct ShippingAddress {
     pub city: String,
     pub line1: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub line2: Option<String>,
     pub phone: String,
 }
@@ -1188,6 +1267,7 @@ fn digits_only(input: &str) -> Option<String> {
 /// `POST /api/v1/exchanges` (with an Idempotency-Key) → 201 [`ExchangeCreated`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExchangeRequest {
     pub item_id: String,
     pub quantity: u32,
@@ -1197,6 +1277,7 @@ pub struct ExchangeRequest {
 /// 201 answer to an exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExchangeCreated {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub exchange_id: i64,
@@ -1210,6 +1291,7 @@ pub struct ExchangeCreated {
 /// shipping (with the points returned).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExchangeStatus {
     Ordered,
@@ -1236,6 +1318,7 @@ impl ExchangeStatus {
 /// One of the member's orders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExchangeInfo {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub exchange_id: i64,
@@ -1252,6 +1335,7 @@ pub struct ExchangeInfo {
 /// `GET /api/v1/exchanges`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExchangeList {
     pub exchanges: Vec<ExchangeInfo>,
 }
@@ -1261,6 +1345,7 @@ pub struct ExchangeList {
 /// A notice from the insurer (新着お知らせ).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notice {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub id: i64,
@@ -1272,6 +1357,7 @@ pub struct Notice {
 /// `GET /api/v1/notices`, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeList {
     pub notices: Vec<Notice>,
 }
@@ -1279,10 +1365,12 @@ pub struct NoticeList {
 /// A question and its answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FaqEntry {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub category: Option<String>,
     pub question: String,
     pub answer: String,
@@ -1291,6 +1379,7 @@ pub struct FaqEntry {
 /// `GET /api/v1/faq`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FaqList {
     pub entries: Vec<FaqEntry>,
 }
@@ -1298,6 +1387,7 @@ pub struct FaqList {
 /// What an inquiry is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InquiryCategory {
     ForgotPassword,
@@ -1310,6 +1400,7 @@ pub enum InquiryCategory {
 /// `POST /api/v1/inquiries` (no login needed) → 201 [`InquiryCreated`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InquiryRequest {
     pub category: InquiryCategory,
     pub body: String,
@@ -1319,6 +1410,7 @@ pub struct InquiryRequest {
 /// 201 answer to an inquiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InquiryCreated {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub inquiry_id: i64,
@@ -1331,7 +1423,7 @@ pub struct InquiryCreated {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(
     feature = "openapi",
-    derive(utoipa::IntoParams),
+    derive(utoipa::ToSchema, utoipa::IntoParams),
     into_params(parameter_in = Query)
 )]
 pub struct SandboxMailQuery {
@@ -1392,8 +1484,19 @@ mod tests {
     use super::*;
     use crate::time::d;
 
-    /// Reads `json` as `T`, writes it back, and checks nothing was lost.
-    fn round_trip<T: Serialize + DeserializeOwned + fmt::Debug>(json: Value) -> T {
+    /// A type on the wire; with `openapi`, its schema too.
+    #[cfg(not(feature = "openapi"))]
+    trait Wire: Serialize + DeserializeOwned + fmt::Debug {}
+    #[cfg(not(feature = "openapi"))]
+    impl<T: Serialize + DeserializeOwned + fmt::Debug> Wire for T {}
+    #[cfg(feature = "openapi")]
+    trait Wire: Serialize + DeserializeOwned + fmt::Debug + utoipa::ToSchema {}
+    #[cfg(feature = "openapi")]
+    impl<T: Serialize + DeserializeOwned + fmt::Debug + utoipa::ToSchema> Wire for T {}
+
+    /// Reads `json` as `T`, writes it back, and checks nothing was lost;
+    /// with `openapi`, also that what it wrote fits `T`'s schema.
+    fn round_trip<T: Wire>(json: Value) -> T {
         let parsed: T =
             serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{json}: {e}"));
         let written = serde_json::to_value(&parsed).unwrap();
@@ -1403,6 +1506,8 @@ mod tests {
             "{} must write back what it read",
             std::any::type_name::<T>()
         );
+        #[cfg(feature = "openapi")]
+        crate::wire_schema::assert_fits::<T>(&written);
         parsed
     }
 

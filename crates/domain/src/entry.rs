@@ -132,6 +132,17 @@ impl fmt::Display for Steps {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 // `specta(type = i32)` makes it a plain `number` in TypeScript (an f64 would be `number | null`).
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(type = i32))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        value_type = f64,
+        minimum = 20.0,
+        maximum = 300.0,
+        examples(65.4),
+        description = "Body weight in kilograms, with at most one decimal."
+    )
+)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Weight(i32);
 
@@ -223,6 +234,7 @@ impl FromStr for Weight {
 /// A behaviour goal's identifier, assigned by the insurer's server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = i64))]
 #[serde(transparent)]
 pub struct GoalId(#[cfg_attr(feature = "specta", specta(type = i32))] pub i64);
 
@@ -236,6 +248,11 @@ impl fmt::Display for GoalId {
 /// 40 characters, no control or invisible formatting characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, min_length = 1, max_length = 40, examples("夜9時以降は間食しない"))
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct GoalLabel(String);
 
@@ -290,6 +307,7 @@ impl From<GoalLabel> for String {
 /// deleted, so its history stays readable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Goal {
     pub id: GoalId,
     pub label: GoalLabel,
@@ -301,8 +319,10 @@ pub struct Goal {
 /// as such rather than as unreadable JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub id: Option<GoalId>,
     pub label: String,
 }
@@ -344,6 +364,7 @@ pub struct GoalResult {
 /// The kinds of daily record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Steps,

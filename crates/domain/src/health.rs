@@ -62,6 +62,17 @@ fn tenths_from_str(s: &str) -> Result<i32, HealthError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 // `specta(type = i32)` makes it a plain `number` in TypeScript (an f64 would be `number | null`).
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(type = i32))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        value_type = f64,
+        minimum = 100.0,
+        maximum = 250.0,
+        examples(170.2),
+        description = "Height in centimetres, with at most one decimal."
+    )
+)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Height(i32);
 
@@ -139,6 +150,17 @@ impl FromStr for Height {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 // `specta(type = i32)` makes it a plain `number` in TypeScript (an f64 would be `number | null`).
 #[cfg_attr(feature = "specta", derive(specta::Type), specta(type = i32))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        value_type = f64,
+        minimum = 3.0,
+        maximum = 300.0,
+        examples(22.6),
+        description = "Body mass index, with one decimal."
+    )
+)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Bmi(u16);
 

@@ -138,6 +138,7 @@ pub fn allocate(
 /// Points that expire on one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Expiring {
     pub expires_on: NaiveDate,
     #[cfg_attr(feature = "specta", specta(type = i32))]

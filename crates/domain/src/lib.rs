@@ -244,3 +244,5 @@ pub mod member;
 pub mod password;
 pub mod points;
 pub mod time;
+#[cfg(all(test, feature = "openapi"))]
+mod wire_schema;

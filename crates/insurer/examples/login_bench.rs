@@ -28,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
     let store = server.state.store.clone();
     let now = server.state.clock.now().await?;
     store
-        .roster_import(&roster::parse(roster::DEMO_CSV)?, now)
+        .roster_import(&roster::parse(roster::DEMO_CSV)?, false, now)
         .await?;
     let person = store.roster_by_card("10", "1002").await?.remove(0);
     let password = "sakura-mochi-2026";

@@ -66,3 +66,11 @@ pub fn to_jst(unix: i64) -> DateTime<FixedOffset> {
         .unwrap_or_default()
         .with_timezone(&kenpo_domain::time::JST)
 }
+
+impl ServerClock {
+    /// Now in Unix seconds, and today's date in Japan.
+    pub async fn today(&self) -> StoreResult<(i64, chrono::NaiveDate)> {
+        let now = self.now().await?;
+        Ok((now, kenpo_domain::time::jst_date(to_jst(now))))
+    }
+}

@@ -6,6 +6,7 @@
 //! insurer_number = "06273494"
 //! entry_window_days = 30
 //! mail_from = "noreply@kenpo.example"
+//! expiring_soon_days = 90  # how far ahead members are warned of expiring points
 //!
 //! [registration]          # which relationships may use each way in; [] switches it off
 //! email_identity = ["insured"]
@@ -37,6 +38,8 @@ pub struct InsurerConfig {
     pub password_policy: PasswordPolicy,
     /// A points rules file (TOML); the default table of DOMAIN.md otherwise.
     pub rules_file: Option<std::path::PathBuf>,
+    /// How far ahead `GET /api/v1/points` warns of expiring points.
+    pub expiring_soon_days: u32,
 }
 
 /// Who may use each way in. DOMAIN.md's default: insured persons with an
@@ -96,6 +99,7 @@ impl Default for InsurerConfig {
             registration: RegistrationSettings::default(),
             password_policy: PasswordPolicy::default(),
             rules_file: None,
+            expiring_soon_days: 90,
         }
     }
 }

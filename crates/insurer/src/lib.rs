@@ -13,10 +13,14 @@
 //! All state lives in the database, so several processes can serve one
 //! PostgreSQL database behind a load balancer.
 
+pub mod admin;
 pub mod captcha;
 pub mod clock;
 pub mod config;
+pub mod csv_file;
+pub mod earning;
 pub mod http;
+pub mod imports;
 pub mod mail;
 pub mod passwords;
 pub mod roster;

@@ -1,9 +1,15 @@
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use kenpo_domain::api::ExchangeStatus;
+use kenpo_insurer::admin::{self, AdminError, GrantOrder};
+use kenpo_insurer::clock::to_jst;
 use kenpo_insurer::config::InsurerConfig;
+use kenpo_insurer::csv_file::FileError;
+use kenpo_insurer::http::AppState;
 use kenpo_insurer::{Server, ServerOptions, roster};
 
 /// The insurer's server for Kenpo Desk.
@@ -30,7 +36,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the insurer API.
+    /// Serve the insurer API (and run the points expiry job every day).
     Serve {
         #[arg(long, env = "KENPO_LISTEN", default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
@@ -46,14 +52,117 @@ enum Command {
         #[command(subcommand)]
         command: RosterCommand,
     },
-    /// Load the demo roster (the sandbox's starting point) and print how to use it.
+    /// Checkup results.
+    Checkups {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// The goods catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// The FAQ.
+    Faq {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Points: grants by hand and the expiry job.
+    Points {
+        #[command(subcommand)]
+        command: PointsCommand,
+    },
+    /// Orders of goods.
+    Exchanges {
+        #[command(subcommand)]
+        command: ExchangesCommand,
+    },
+    /// Notices to every member.
+    Notices {
+        #[command(subcommand)]
+        command: NoticesCommand,
+    },
+    /// Inquiries sent by members and visitors.
+    Inquiries {
+        #[command(subcommand)]
+        command: InquiriesCommand,
+    },
+    /// Load the demo roster, catalog, notices and FAQ (the sandbox's starting
+    /// point) and print how to use them.
     Demo,
 }
 
 #[derive(Debug, Subcommand)]
 enum RosterCommand {
     /// Import (insert or update) a roster CSV; nothing is applied if any row is bad.
+    Import {
+        file: PathBuf,
+        /// The file is the whole roster: people not in it have left (資格喪失)
+        /// and can no longer log in or earn; their history is kept.
+        #[arg(long)]
+        full: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import a CSV file; nothing is applied if any row is bad.
     Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum PointsCommand {
+    /// Grant a rule by hand (e.g. smoking cessation) or a campaign's points.
+    Grant {
+        /// The member's login ID.
+        #[arg(long)]
+        member: String,
+        /// A rule of the rules file, or a campaign code (lower-case letters, digits, _).
+        #[arg(long)]
+        code: String,
+        /// Points, for codes outside the rules file (once per member and code).
+        #[arg(long)]
+        points: Option<i64>,
+        /// The day of the activity (YYYY-MM-DD); today when absent.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// A note the member sees in their ledger.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Write off every point whose last day has passed (idempotent).
+    Expire,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExchangesCommand {
+    /// List orders, with their shipping addresses.
+    List {
+        /// Only orders in this status (ordered, shipped, delivered, cancelled).
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Mark an order shipped.
+    Ship { id: i64 },
+    /// Mark an order delivered.
+    Deliver { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+enum NoticesCommand {
+    /// Publish a notice to every member.
+    Post {
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        body: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum InquiriesCommand {
+    /// Print every inquiry received.
+    List,
 }
 
 #[tokio::main]
@@ -66,49 +175,136 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let options = options(&cli)?;
-    match cli.command {
-        Command::Serve {
-            listen,
+    if let Command::Serve {
+        listen,
+        sandbox,
+        smtp,
+    } = cli.command
+    {
+        let server = Server::open(ServerOptions {
             sandbox,
-            smtp,
-        } => {
-            let server = Server::open(ServerOptions {
-                sandbox,
-                smtp_url: smtp,
-                ..options
-            })
-            .await?;
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("cannot listen on {listen}"))?;
-            tracing::info!(addr = %listener.local_addr()?, sandbox, "kenpo-insurer listening");
-            server.serve(listener, shutdown_signal()).await?;
+            smtp_url: smtp,
+            ..options
+        })
+        .await?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        tracing::info!(addr = %listener.local_addr()?, sandbox, "kenpo-insurer listening");
+        tokio::spawn(expiry_job(server.state.clone()));
+        server.serve(listener, shutdown_signal()).await?;
+        return Ok(());
+    }
+    let state = Server::open(options).await?.state;
+    match run(&state, cli.command).await {
+        Err(AdminError::File(FileError(problems))) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            anyhow::bail!("{} problem(s): nothing was applied", problems.len());
         }
+        other => other?,
+    }
+    state.store.close().await;
+    Ok(())
+}
+
+async fn run(state: &AppState, command: Command) -> Result<(), AdminError> {
+    match command {
+        Command::Serve { .. } => {}
         Command::Roster {
-            command: RosterCommand::Import { file },
+            command: RosterCommand::Import { file, full },
         } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            let entries = match roster::parse(&text) {
-                Ok(entries) => entries,
-                Err(roster::RosterFileError(problems)) => {
-                    for problem in &problems {
-                        eprintln!("{}: {problem}", file.display());
-                    }
-                    anyhow::bail!("{} problem(s): nothing was imported", problems.len());
-                }
-            };
-            let summary = import(options, &entries).await?;
+            let entries = roster::parse(&read(&file)?)?;
+            let summary = admin::import_roster(state, &entries, full).await?;
             println!(
-                "roster imported: {} new, {} updated",
+                "roster imported: {} new, {} updated, {} left",
+                summary.inserted, summary.updated, summary.removed
+            );
+        }
+        Command::Checkups {
+            command: ImportCommand::Import { file },
+        } => {
+            let summary = admin::import_checkups(state, &read(&file)?).await?;
+            println!(
+                "checkups imported: {} new, {} updated",
                 summary.inserted, summary.updated
             );
         }
-        Command::Demo => {
-            let entries = roster::parse(roster::DEMO_CSV).context("the demo roster")?;
-            let summary = import(options, &entries).await?;
+        Command::Catalog {
+            command: ImportCommand::Import { file },
+        } => {
+            let summary = admin::import_catalog(state, &read(&file)?).await?;
             println!(
-                "demo roster loaded: {} new, {} updated\n",
+                "catalog imported: {} new, {} updated",
+                summary.inserted, summary.updated
+            );
+        }
+        Command::Faq {
+            command: ImportCommand::Import { file },
+        } => {
+            let count = admin::import_faq(state, &read(&file)?).await?;
+            println!("FAQ replaced: {count} entries");
+        }
+        Command::Points {
+            command:
+                PointsCommand::Grant {
+                    member,
+                    code,
+                    points,
+                    date,
+                    note,
+                },
+        } => {
+            let order = GrantOrder {
+                login_id: member,
+                code,
+                points,
+                date,
+                note,
+            };
+            let grant = admin::grant_points(state, &order).await?;
+            println!(
+                "granted {} points ({}) on {}",
+                grant.points, grant.code, grant.granted_on
+            );
+        }
+        Command::Points {
+            command: PointsCommand::Expire,
+        } => {
+            let summary = admin::expire_points(state).await?;
+            println!(
+                "expired {} points of {} members",
+                summary.points, summary.members
+            );
+        }
+        Command::Exchanges { command } => exchanges(state, command).await?,
+        Command::Notices {
+            command: NoticesCommand::Post { title, body },
+        } => {
+            let id = admin::post_notice(state, &title, &body).await?;
+            println!("notice {id} published");
+        }
+        Command::Inquiries {
+            command: InquiriesCommand::List,
+        } => {
+            for inquiry in state.store.inquiries().await? {
+                println!(
+                    "#{} {} {:?} <{}>\n{}\n",
+                    inquiry.id,
+                    to_jst(inquiry.created_at).format("%Y-%m-%d %H:%M"),
+                    inquiry.request.category,
+                    inquiry.request.contact_email,
+                    inquiry.request.body
+                );
+            }
+        }
+        Command::Demo => {
+            let entries = roster::parse(roster::DEMO_CSV)?;
+            let summary = admin::import_roster(state, &entries, false).await?;
+            admin::load_demo_content(state).await?;
+            println!(
+                "demo roster loaded: {} new, {} updated; demo catalog, notices and FAQ loaded\n",
                 summary.inserted, summary.updated
             );
             println!("{}", demo_guide(&entries));
@@ -117,13 +313,72 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import(
-    options: ServerOptions,
-    entries: &[kenpo_insurer::store::RosterEntry],
-) -> anyhow::Result<kenpo_insurer::store::ImportSummary> {
-    let server = Server::open(options).await?;
-    let now = server.state.clock.now().await?;
-    Ok(server.state.store.roster_import(entries, now).await?)
+async fn exchanges(state: &AppState, command: ExchangesCommand) -> Result<(), AdminError> {
+    let (id, status) = match command {
+        ExchangesCommand::List { status } => {
+            let status = status
+                .map(|s| {
+                    serde_json::from_value::<ExchangeStatus>(serde_json::Value::String(s))
+                        .map_err(|_| {
+                            AdminError::Refused(
+                                "a status is ordered, shipped, delivered or cancelled".into(),
+                            )
+                        })
+                })
+                .transpose()?;
+            for order in state.store.exchange_orders(status).await? {
+                let info = &order.info;
+                let a = &order.address;
+                println!(
+                    "#{} {:?} {} × {} ({} P) {} {}\n  〒{} {}{}{} {} {} tel {}",
+                    info.exchange_id,
+                    info.status,
+                    info.item_name,
+                    info.quantity,
+                    info.points_spent,
+                    order.login_id,
+                    info.ordered_at.format("%Y-%m-%d"),
+                    a.postal_code,
+                    a.prefecture,
+                    a.city,
+                    a.line1,
+                    a.line2.as_deref().unwrap_or(""),
+                    a.name,
+                    a.phone
+                );
+            }
+            return Ok(());
+        }
+        ExchangesCommand::Ship { id } => (id, ExchangeStatus::Shipped),
+        ExchangesCommand::Deliver { id } => (id, ExchangeStatus::Delivered),
+    };
+    let info = admin::advance_exchange(state, id, status).await?;
+    println!("order {} is now {:?}", info.exchange_id, info.status);
+    Ok(())
+}
+
+fn read(file: &Path) -> Result<String, AdminError> {
+    std::fs::read_to_string(file)
+        .map_err(|err| AdminError::Refused(format!("cannot read {}: {err}", file.display())))
+}
+
+/// Runs the expiry job now and then every hour: the job is idempotent, so
+/// an hourly run writes points off within an hour of midnight JST, and
+/// several server processes may run it together.
+async fn expiry_job(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3_600));
+    loop {
+        every.tick().await;
+        match admin::expire_points(&state).await {
+            Ok(summary) if summary.points > 0 => tracing::info!(
+                members = summary.members,
+                points = summary.points,
+                "points expired"
+            ),
+            Ok(_) => {}
+            Err(err) => tracing::error!(%err, "points expiry job failed"),
+        }
+    }
 }
 
 fn demo_guide(entries: &[kenpo_insurer::store::RosterEntry]) -> String {

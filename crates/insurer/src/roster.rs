@@ -5,13 +5,13 @@
 //! of the file is applied.
 
 use std::collections::HashSet;
-use std::fmt;
 
 use chrono::NaiveDate;
 use kenpo_domain::id::{BranchNumber, CardNumber, CardSymbol, EmployeeNumber, InsurerNumber};
 use kenpo_domain::member::{RosterRelationship, Sex};
 use serde::Deserialize;
 
+use crate::csv_file::{self, FileError, RowError, field, non_empty};
 use crate::store::RosterEntry;
 
 pub const HEADER: [&str; 10] = [
@@ -41,131 +41,37 @@ struct Row {
     sex: String,
 }
 
-/// One refused row (or the header): its line in the file and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: u64,
-    pub field: Option<&'static str>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.field {
-            Some(field) => write!(f, "line {}: {field}: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("the roster file was not applied: {} problem(s), first {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
-pub struct RosterFileError(pub Vec<Problem>);
-
 /// Reads a roster CSV (UTF-8, header row) into checked entries.
-pub fn parse(csv_text: &str) -> Result<Vec<RosterEntry>, RosterFileError> {
-    // A BOM is what spreadsheet programs on Windows put first.
-    let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut problems = Vec::new();
-    match reader.headers() {
-        Ok(header) if header.iter().eq(HEADER) => {}
-        Ok(_) => problems.push(Problem {
-            line: 1,
-            field: None,
-            message: format!("the header must be: {}", HEADER.join(",")),
-        }),
-        Err(e) => problems.push(Problem {
-            line: 1,
-            field: None,
-            message: e.to_string(),
-        }),
-    }
-    if !problems.is_empty() {
-        return Err(RosterFileError(problems));
-    }
-    let mut entries = Vec::new();
+pub fn parse(csv_text: &str) -> Result<Vec<RosterEntry>, FileError> {
     let mut cards = HashSet::new();
     let mut employees = HashSet::new();
-    let header = reader.headers().cloned().unwrap_or_default();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(line, csv::Position::line);
-                problems.push(Problem {
-                    line,
-                    field: None,
-                    message: e.to_string(),
-                });
-                // A broken record (bad UTF-8, unbalanced quotes) may not end cleanly.
-                break;
-            }
+    csv_file::read(csv_text, &HEADER, |row: Row, _| {
+        let entry = check(row)?;
+        let card = (
+            entry.insurer_number.clone(),
+            entry.card_symbol.clone(),
+            entry.card_number.clone(),
+            entry.branch_number.clone(),
+        );
+        if !cards.insert(card) {
+            return Err((
+                None,
+                "the same card and branch number appear twice in the file".into(),
+            ));
         }
-        let line = record.position().map_or(line, csv::Position::line);
-        let row: Row = match record.deserialize(Some(&header)) {
-            Ok(row) => row,
-            Err(e) => {
-                problems.push(Problem {
-                    line,
-                    field: None,
-                    message: e.to_string(),
-                });
-                continue;
-            }
-        };
-        match check(row) {
-            Ok(entry) => {
-                let card = (
-                    entry.insurer_number.clone(),
-                    entry.card_symbol.clone(),
-                    entry.card_number.clone(),
-                    entry.branch_number.clone(),
-                );
-                if !cards.insert(card) {
-                    problems.push(Problem {
-                        line,
-                        field: None,
-                        message: "the same card and branch number appear twice in the file".into(),
-                    });
-                } else if let Some(number) = &entry.employee_number
-                    && !employees.insert(number.clone())
-                {
-                    problems.push(Problem {
-                        line,
-                        field: Some("employee_number"),
-                        message: "this employee number appears twice in the file".into(),
-                    });
-                } else {
-                    entries.push(entry);
-                }
-            }
-            Err((field, message)) => problems.push(Problem {
-                line,
-                field: Some(field),
-                message,
-            }),
+        if let Some(number) = &entry.employee_number
+            && !employees.insert(number.clone())
+        {
+            return Err((
+                Some("employee_number"),
+                "this employee number appears twice in the file".into(),
+            ));
         }
-    }
-    if problems.is_empty() {
-        Ok(entries)
-    } else {
-        Err(RosterFileError(problems))
-    }
+        Ok(entry)
+    })
 }
 
-fn check(row: Row) -> Result<RosterEntry, (&'static str, String)> {
-    fn field<T, E: fmt::Display>(
-        name: &'static str,
-        r: Result<T, E>,
-    ) -> Result<T, (&'static str, String)> {
-        r.map_err(|e| (name, e.to_string()))
-    }
+fn check(row: Row) -> Result<RosterEntry, RowError> {
     let relationship = field(
         "relationship",
         row.relationship.parse::<RosterRelationship>(),
@@ -180,13 +86,6 @@ fn check(row: Row) -> Result<RosterEntry, (&'static str, String)> {
             )?
             .to_string(),
         )
-    };
-    let non_empty = |name: &'static str, text: String| {
-        if text.is_empty() {
-            Err((name, "must not be empty".to_owned()))
-        } else {
-            Ok(text)
-        }
     };
     Ok(RosterEntry {
         insurer_number: field("insurer_number", InsurerNumber::parse(&row.insurer_number))?
@@ -253,7 +152,7 @@ mod tests {
              06273494,10,1001,00,insured,,A,B,1980-01-01,male\n",
             HEADER.join(",")
         );
-        let RosterFileError(problems) = parse(&csv).unwrap_err();
+        let FileError(problems) = parse(&csv).unwrap_err();
         let lines: Vec<(u64, Option<&str>)> = problems.iter().map(|p| (p.line, p.field)).collect();
         assert_eq!(
             lines,

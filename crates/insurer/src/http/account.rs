@@ -12,7 +12,9 @@ use kenpo_domain::api::{
 use kenpo_domain::id::{Email, LoginId, Nickname};
 use kenpo_domain::member::Relationship;
 
-use super::openapi::{Internal, PasswordChangeRequired, RateLimited, TokenExpired, Unauthorized};
+use super::openapi::{
+    Internal, MembershipEnded, PasswordChangeRequired, RateLimited, TokenExpired, Unauthorized,
+};
 use super::registration::mails;
 use super::{ApiError, ApiJson, AppState, Authenticated, Member};
 use crate::clock::to_jst;
@@ -47,6 +49,7 @@ type Peer = ConnectInfo<std::net::SocketAddr>;
         (status = 401, description = "`invalid_credentials`: the same answer, in body and \
             timing, for an unknown login ID and a wrong password", body = ErrorBody),
         (status = 422, description = "`validation`: a malformed body", body = ErrorBody),
+        (status = 403, response = MembershipEnded),
         (status = 429, response = RateLimited),
         (status = 500, response = Internal),
     ),
@@ -94,6 +97,18 @@ pub async fn login(
         ));
     };
     state.store.throttle_clear(&account_key).await?;
+    let active = state
+        .store
+        .roster_get(account.roster_id)
+        .await?
+        .is_some_and(|person| person.active);
+    if !active {
+        return Err(membership_ended());
+    }
+    if !account.password_change_required {
+        // Catches up on anything a registration could not grant.
+        crate::earning::welcome(&state, &account, now).await?;
+    }
     let (pair, access, refresh) = new_pair(now);
     state.store.session_create(account.id, &pair, now).await?;
     Ok(Json(session_response(&account, access, refresh)))
@@ -163,6 +178,13 @@ async fn first_issued_login(
         ) => Ok(None),
         Err(err) => Err(err.into()),
     }
+}
+
+pub(super) fn membership_ended() -> ApiError {
+    ApiError::new(
+        ErrorCode::MembershipEnded,
+        "you are no longer a member of this insurer; please contact the insurer",
+    )
 }
 
 fn new_pair(now: i64) -> (TokenPair, String, String) {
@@ -473,6 +495,10 @@ pub async fn change_password(
         .store
         .sessions_end_all(account.id, Some(auth.session_id), now)
         .await?;
+    if account.password_change_required {
+        // An issued account is registered once its own password is set.
+        crate::earning::welcome(&state, account, now).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

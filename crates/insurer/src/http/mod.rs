@@ -1,7 +1,11 @@
 //! HTTP routes of the insurer API, its error body and its extractors.
 
 mod account;
+mod exchange;
+mod notices;
 mod openapi;
+mod points;
+mod records;
 mod registration;
 mod sandbox;
 
@@ -104,6 +108,20 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(account::end_session))
         .routes(routes!(account::reset_start))
         .routes(routes!(account::reset_complete))
+        .routes(routes!(records::check_in))
+        .routes(routes!(records::write_records, records::list_records))
+        .routes(routes!(records::get_goals, records::put_goals))
+        .routes(routes!(records::changes))
+        .routes(routes!(points::summary))
+        .routes(routes!(points::ledger))
+        .routes(routes!(points::checkups))
+        .routes(routes!(points::report))
+        .routes(routes!(exchange::catalog))
+        .routes(routes!(exchange::create, exchange::list))
+        .routes(routes!(exchange::cancel))
+        .routes(routes!(notices::notices))
+        .routes(routes!(notices::faq))
+        .routes(routes!(notices::inquire))
         .nest("/sandbox", sandbox::routes());
     OpenApiRouter::with_openapi(openapi::Frame::openapi())
         .routes(routes!(healthz))
@@ -240,6 +258,18 @@ impl From<StoreError> for ApiError {
                 Self::new(ErrorCode::LoginIdTaken, "this login ID is already taken")
                     .field("login_id")
             }
+            StoreError::NotFound => Self::new(ErrorCode::NotFound, "no such thing for this member"),
+            StoreError::IdempotencyConflict => Self::new(
+                ErrorCode::IdempotencyConflict,
+                "this Idempotency-Key was used with another request",
+            )
+            .field("Idempotency-Key"),
+            StoreError::Ledger(err) => Self::from_detail(ErrorDetail::from_ledger_error(&err)),
+            StoreError::OutOfStock => Self::new(ErrorCode::OutOfStock, "this item is out of stock"),
+            StoreError::NotCancellable => Self::new(
+                ErrorCode::NotCancellable,
+                "this order has shipped or was cancelled already",
+            ),
             other => {
                 tracing::error!(err = %other, code = other.code(), "store error");
                 Self::internal()

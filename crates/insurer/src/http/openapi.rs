@@ -42,6 +42,12 @@ const BEARER: &str = "bearer";
             registration: their first login creates the account."),
         (name = "sessions", description = "Logging in and out, and refreshing the token pair."),
         (name = "account", description = "The member's own account, sessions and password."),
+        (name = "records", description = "The daily check-in, records and goals, and the change \
+            feed that the desktop syncs from."),
+        (name = "points", description = "Points (lots, fiscal-year expiry, the ledger), checkup \
+            results and reports."),
+        (name = "exchange", description = "The goods catalog and exchanges of points for goods."),
+        (name = "notices", description = "Notices, FAQ and inquiries; no login needed."),
         (name = "sandbox", description = "Only when the server runs with `--sandbox`: every \
             sandbox path answers 404 `not_found` otherwise."),
     ),
@@ -50,6 +56,7 @@ const BEARER: &str = "bearer";
         RateLimited,
         Unauthorized,
         PasswordChangeRequired,
+        MembershipEnded,
         SandboxOnly,
         Internal,
     )),
@@ -180,6 +187,22 @@ impl<'r> ToResponse<'r> for PasswordChangeRequired {
                 "`password_change_required`: an issued account's initial password must be \
                  changed (`PUT /api/v1/account/password`) before anything else",
                 super::password_change_required(),
+            )
+            .into(),
+        )
+    }
+}
+
+pub enum MembershipEnded {}
+
+impl<'r> ToResponse<'r> for MembershipEnded {
+    fn response() -> (&'r str, RefOr<Response>) {
+        (
+            "MembershipEnded",
+            error_response(
+                "`membership_ended`: the password is right, but the person has left the \
+                 insurer's roster; their history is kept, but they can no longer log in or earn",
+                super::account::membership_ended(),
             )
             .into(),
         )

@@ -559,6 +559,12 @@ impl AccountDetails {
                 other => other.into(),
             })?;
         tracing::info!(member_id = id, kind = kind.as_str(), "account created");
+        // The registration points. Should this fail, the next login grants them.
+        if let Some(account) = state.store.account_get(id).await?
+            && let Err(err) = crate::earning::welcome(state, &account, now).await
+        {
+            tracing::error!(member_id = id, %err, "registration points not granted yet");
+        }
         Ok(id)
     }
 }

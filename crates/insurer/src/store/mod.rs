@@ -5,6 +5,8 @@
 //! counters, throttles, tokens, the sandbox clock), so several processes can
 //! serve one PostgreSQL database. Instants are stored as Unix seconds.
 
+mod activity;
+mod activity_sql;
 mod sql;
 
 use async_trait::async_trait;
@@ -12,6 +14,10 @@ use chrono::NaiveDate;
 pub use kenpo_domain::member::RosterRelationship;
 use kenpo_domain::member::{Relationship, Sex};
 
+pub use activity::{
+    ActivityStore, CheckupImport, CheckupMember, CheckupResult, ExchangeOrder, ExpirySummary,
+    FeedCursor, FeedPage, IdempotencyKey, RecordItem, StoredInquiry,
+};
 pub use sql::{PostgresStore, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +28,18 @@ pub enum StoreError {
     LoginIdTaken,
     #[error("this member already has an account")]
     AlreadyRegistered,
+    #[error("no such thing for this member")]
+    NotFound,
+    #[error("this Idempotency-Key came with another request")]
+    IdempotencyConflict,
+    #[error("{0}")]
+    Ledger(kenpo_domain::ledger::LedgerError),
+    #[error("out of stock")]
+    OutOfStock,
+    #[error("the order has shipped or was cancelled")]
+    NotCancellable,
+    #[error("an order cannot move to that status from where it is")]
+    StatusChange,
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -36,6 +54,12 @@ impl StoreError {
             StoreError::UnsupportedUrl => "database_url_unsupported",
             StoreError::LoginIdTaken => "login_id_taken",
             StoreError::AlreadyRegistered => "already_registered",
+            StoreError::NotFound => "not_found",
+            StoreError::IdempotencyConflict => "idempotency_conflict",
+            StoreError::Ledger(err) => kenpo_domain::error::Coded::code(err),
+            StoreError::OutOfStock => "out_of_stock",
+            StoreError::NotCancellable => "not_cancellable",
+            StoreError::StatusChange => "status_change",
             StoreError::Corrupt(_) => "database_corrupt",
             StoreError::Sqlx(_) => "database",
             StoreError::Migrate(_) => "database_migration",
@@ -84,6 +108,8 @@ pub struct RosterPerson {
 pub struct ImportSummary {
     pub inserted: u64,
     pub updated: u64,
+    /// People marked as having left (a full roster import only).
+    pub removed: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,14 +224,21 @@ pub enum RefreshOutcome {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: ActivityStore + Send + Sync + std::fmt::Debug + 'static {
     async fn migrate(&self) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);
 
     // ---- roster
     /// Inserts or updates every entry in one transaction: all or nothing.
-    async fn roster_import(&self, entries: &[RosterEntry], now: i64) -> StoreResult<ImportSummary>;
+    /// With `full`, everybody not in `entries` has left: inactive, with
+    /// their sessions ended (their accounts and history are kept).
+    async fn roster_import(
+        &self,
+        entries: &[RosterEntry],
+        full: bool,
+        now: i64,
+    ) -> StoreResult<ImportSummary>;
     async fn roster_get(&self, id: i64) -> StoreResult<Option<RosterPerson>>;
     async fn roster_by_card(&self, symbol: &str, number: &str) -> StoreResult<Vec<RosterPerson>>;
     async fn roster_by_employee(&self, employee_number: &str) -> StoreResult<Option<RosterPerson>>;

@@ -20,7 +20,7 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.to_owned())
 }
 
-fn parse_date(text: &str) -> StoreResult<NaiveDate> {
+pub(super) fn parse_date(text: &str) -> StoreResult<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt("date"))
 }
 
@@ -62,7 +62,7 @@ macro_rules! sql_store {
                 &self.pool
             }
 
-            async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
+            pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
                 let $p = &self.pool;
                 Ok($begin.await?)
             }
@@ -148,9 +148,10 @@ macro_rules! sql_store {
                 self.pool.close().await;
             }
 
-            async fn roster_import(&self, entries: &[RosterEntry], now: i64) -> StoreResult<ImportSummary> {
+            async fn roster_import(&self, entries: &[RosterEntry], full: bool, now: i64) -> StoreResult<ImportSummary> {
                 let mut tx = self.begin_write().await?;
                 let mut summary = ImportSummary::default();
+                let mut present = std::collections::HashSet::new();
                 for e in entries {
                     let existing: Option<i64> = sqlx::query_scalar(
                         "SELECT id FROM roster WHERE insurer_number = $1 AND card_symbol = $2 \
@@ -163,12 +164,15 @@ macro_rules! sql_store {
                     .fetch_optional(&mut *tx)
                     .await?;
                     let birth = e.birth_date.format("%Y-%m-%d").to_string();
+                    if let Some(id) = existing {
+                        present.insert(id);
+                    }
                     match existing {
                         Some(id) => {
                             sqlx::query(
                                 "UPDATE roster SET relationship = $1, employee_number = $2, \
                                  family_name = $3, given_name = $4, birth_date = $5, sex = $6, \
-                                 active = 1, updated_at = $7 WHERE id = $8",
+                                 active = 1, left_at = NULL, updated_at = $7 WHERE id = $8",
                             )
                             .bind(e.relationship.as_str())
                             .bind(&e.employee_number)
@@ -204,6 +208,27 @@ macro_rules! sql_store {
                             .await?;
                             summary.inserted += 1;
                         }
+                    }
+                }
+                if full {
+                    let active: Vec<i64> = sqlx::query_scalar("SELECT id FROM roster WHERE active = 1")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    for id in active.into_iter().filter(|id| !present.contains(id)) {
+                        sqlx::query("UPDATE roster SET active = 0, left_at = $1, updated_at = $1 WHERE id = $2")
+                            .bind(now)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        sqlx::query(
+                            "UPDATE sessions SET ended_at = $1 WHERE ended_at IS NULL \
+                             AND account_id IN (SELECT id FROM accounts WHERE roster_id = $2)",
+                        )
+                        .bind(now)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        summary.removed += 1;
                     }
                 }
                 tx.commit().await?;

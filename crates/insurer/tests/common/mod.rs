@@ -82,7 +82,7 @@ impl TestServer {
         server
             .state
             .store
-            .roster_import(&entries, START)
+            .roster_import(&entries, false, START)
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

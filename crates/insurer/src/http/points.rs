@@ -1,0 +1,196 @@
+//! Points, the ledger, checkups and reports.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use kenpo_domain::api::{
+    CheckupList, ErrorBody, ErrorCode, LedgerPage, LedgerQuery, LotInfo, PointsGranted,
+    PointsSummary, ReportCreated, ReportRequest,
+};
+use kenpo_domain::ledger::expiring_soon;
+use kenpo_domain::points::Activity;
+
+use super::openapi::{Internal, PasswordChangeRequired, Unauthorized};
+use super::{ApiError, ApiJson, AppState, Member};
+use crate::earning;
+
+const LEDGER_DEFAULT: u32 = 50;
+const LEDGER_MAX: u32 = 500;
+
+/// The member's balance, lots and the points expiring soon.
+///
+/// Points whose last day has passed are gone from the balance at once, even
+/// before the daily expiry job writes them off.
+#[utoipa::path(
+    get,
+    path = "/points",
+    tag = "points",
+    operation_id = "points_get",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Balance, lots by expiry, points expiring soon",
+            body = PointsSummary),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = PasswordChangeRequired),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn summary(
+    State(state): State<AppState>,
+    Member(auth): Member,
+) -> Result<Json<PointsSummary>, ApiError> {
+    let (now, today) = state.clock.today().await?;
+    let id = auth.account.id;
+    state.store.points_expire_member(id, today, now).await?;
+    let mut lots = state.store.lots_of(id).await?;
+    lots.sort_by_key(|lot| (lot.expires_on, lot.granted_on));
+    let balance = state.store.balance_of(id).await?;
+    Ok(Json(PointsSummary {
+        balance,
+        expiring: expiring_soon(&lots, today, state.config.expiring_soon_days),
+        lots: lots.iter().map(LotInfo::from).collect(),
+    }))
+}
+
+/// The member's ledger, newest first.
+///
+/// Grants are positive; spending and expiry negative. Pass `next_cursor`
+/// as `cursor` for the next page; it is `null` on the last.
+#[utoipa::path(
+    get,
+    path = "/points/ledger",
+    tag = "points",
+    operation_id = "points_ledger",
+    security(("bearer" = [])),
+    params(LedgerQuery),
+    responses(
+        (status = 200, description = "A page of the ledger", body = LedgerPage),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = PasswordChangeRequired),
+        (status = 422, description = "`validation`: a bad cursor or a limit outside 1–500",
+            body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn ledger(
+    State(state): State<AppState>,
+    Member(auth): Member,
+    query: Result<Query<LedgerQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<LedgerPage>, ApiError> {
+    let Query(query) =
+        query.map_err(|err| ApiError::new(ErrorCode::Validation, err.body_text()))?;
+    let before = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(
+            text.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    ApiError::new(ErrorCode::Validation, "not a ledger cursor").field("cursor")
+                })?,
+        ),
+    };
+    let limit = query.limit.unwrap_or(LEDGER_DEFAULT);
+    if !(1..=LEDGER_MAX).contains(&limit) {
+        return Err(ApiError::new(
+            ErrorCode::Validation,
+            format!("limit must be from 1 to {LEDGER_MAX}"),
+        )
+        .field("limit"));
+    }
+    let mut entries = state
+        .store
+        .ledger_page(auth.account.id, before, limit + 1)
+        .await?;
+    let more = entries.len() > limit as usize;
+    entries.truncate(limit as usize);
+    let next_cursor = more
+        .then(|| entries.last().map(|e| e.id.to_string()))
+        .flatten();
+    Ok(Json(LedgerPage {
+        entries,
+        next_cursor,
+    }))
+}
+
+/// The member's checkup results, newest first.
+#[utoipa::path(
+    get,
+    path = "/checkups",
+    tag = "points",
+    operation_id = "checkups_list",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The checkups the insurer imported", body = CheckupList),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = PasswordChangeRequired),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn checkups(
+    State(state): State<AppState>,
+    Member(auth): Member,
+) -> Result<Json<CheckupList>, ApiError> {
+    let member = earning::member_of(&state, &auth.account).await?;
+    let checkups = state
+        .store
+        .checkups_of(auth.account.roster_id)
+        .await?
+        .iter()
+        .map(|c| earning::checkup_view(c, member.birth_date))
+        .collect();
+    Ok(Json(CheckupList { checkups }))
+}
+
+/// Reports a flu vaccination or a secondary exam.
+///
+/// Earns the rule's points when the member is eligible, the day is in this
+/// or the last fiscal year, and the rule has not been granted for that
+/// fiscal year (secondary exam: employees only).
+#[utoipa::path(
+    post,
+    path = "/reports",
+    tag = "points",
+    operation_id = "report_create",
+    security(("bearer" = [])),
+    request_body = ReportRequest,
+    responses(
+        (status = 201, description = "Reported; the points it earned", body = ReportCreated),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = PasswordChangeRequired),
+        (status = 422, description = "`validation`: a day in the future or a malformed body",
+            body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn report(
+    State(state): State<AppState>,
+    Member(auth): Member,
+    ApiJson(req): ApiJson<ReportRequest>,
+) -> Result<(StatusCode, Json<ReportCreated>), ApiError> {
+    let (now, today) = state.clock.today().await?;
+    if req.date > today {
+        return Err(ApiError::new(
+            ErrorCode::Validation,
+            "days in the future cannot be reported",
+        )
+        .field("date"));
+    }
+    let member = earning::member_of(&state, &auth.account).await?;
+    let activity = Activity::Reported {
+        date: req.date,
+        kind: req.kind,
+    };
+    let grants = earning::due(&state, &member, &activity, today);
+    let (report_id, made) = state
+        .store
+        .report_create(auth.account.id, req.kind, req.date, &grants, now)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ReportCreated {
+            report_id,
+            points_granted: made.iter().map(PointsGranted::from).collect(),
+        }),
+    ))
+}
