@@ -145,7 +145,9 @@ pub async fn grant_points(state: &AppState, order: &GrantOrder) -> AdminResult<G
         .await?
         .ok_or_else(|| refused("no member has this login ID"))?;
     if !person.active {
-        return Err(refused("this person has left the roster and can no longer earn"));
+        return Err(refused(
+            "this person has left the roster and can no longer earn",
+        ));
     }
     let code = RuleCode::parse(&order.code)
         .map_err(|_| refused("a code is lower-case letters, digits and _"))?;

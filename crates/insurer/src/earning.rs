@@ -71,5 +71,8 @@ pub async fn welcome(state: &AppState, account: &Account, now: i64) -> StoreResu
     for checkup in state.store.checkups_of(account.roster_id).await? {
         grants.extend(due(state, &member, &checkup_activity(&checkup), today));
     }
-    state.store.grants_apply(account.id, &grants, None, now).await
+    state
+        .store
+        .grants_apply(account.id, &grants, None, now)
+        .await
 }

@@ -70,12 +70,10 @@ pub fn parse_checkups(text: &str, today: NaiveDate) -> Result<Vec<CheckupLine>, 
         };
         let health_age = match row.health_age.as_str() {
             "" => None,
-            text => Some(
-                text.parse::<u32>()
-                    .ok()
-                    .filter(|age| *age <= 150)
-                    .ok_or((Some("health_age"), "must be empty or an age in years".into()))?,
-            ),
+            text => Some(text.parse::<u32>().ok().filter(|age| *age <= 150).ok_or((
+                Some("health_age"),
+                "must be empty or an age in years".into(),
+            ))?),
         };
         let smoker = match row.smoker.as_str() {
             "yes" => true,
@@ -90,8 +88,14 @@ pub fn parse_checkups(text: &str, today: NaiveDate) -> Result<Vec<CheckupLine>, 
                 .to_string(),
             result: CheckupResult {
                 date,
-                height: field("height_cm", Height::from_cm(number("height_cm", &row.height_cm)?))?,
-                weight: field("weight_kg", Weight::from_kg(number("weight_kg", &row.weight_kg)?))?,
+                height: field(
+                    "height_cm",
+                    Height::from_cm(number("height_cm", &row.height_cm)?),
+                )?,
+                weight: field(
+                    "weight_kg",
+                    Weight::from_kg(number("weight_kg", &row.weight_kg)?),
+                )?,
                 bmi: field("bmi", Bmi::from_f64(number("bmi", &row.bmi)?))?,
                 smoker,
                 health_age,
@@ -104,7 +108,10 @@ pub fn parse_checkups(text: &str, today: NaiveDate) -> Result<Vec<CheckupLine>, 
             date,
         );
         if !seen.insert(key) {
-            return Err((None, "the same person and day appear twice in the file".into()));
+            return Err((
+                None,
+                "the same person and day appear twice in the file".into(),
+            ));
         }
         Ok(checkup)
     })
@@ -154,7 +161,10 @@ pub fn parse_catalog(text: &str) -> Result<Vec<CatalogItem>, FileError> {
             .parse::<i64>()
             .ok()
             .filter(|p| (1..=MAX_POINTS_PER_OPERATION).contains(p))
-            .ok_or((Some("points"), "a whole number of points, at least 1".into()))?;
+            .ok_or((
+                Some("points"),
+                "a whole number of points, at least 1".into(),
+            ))?;
         let stock = row
             .stock
             .parse::<u32>()
@@ -205,7 +215,9 @@ pub fn check_notice(title: &str, body: &str) -> Result<(String, String), String>
     let body = body.trim();
     if title.is_empty() || title.chars().count() > SHORT_TEXT || title.chars().any(char::is_control)
     {
-        return Err(format!("the title must be 1 to {SHORT_TEXT} characters on one line"));
+        return Err(format!(
+            "the title must be 1 to {SHORT_TEXT} characters on one line"
+        ));
     }
     if body.is_empty() || body.chars().count() > LONG_TEXT {
         return Err(format!("the body must be 1 to {LONG_TEXT} characters"));

@@ -318,12 +318,13 @@ async fn exchanges(state: &AppState, command: ExchangesCommand) -> Result<(), Ad
         ExchangesCommand::List { status } => {
             let status = status
                 .map(|s| {
-                    serde_json::from_value::<ExchangeStatus>(serde_json::Value::String(s))
-                        .map_err(|_| {
+                    serde_json::from_value::<ExchangeStatus>(serde_json::Value::String(s)).map_err(
+                        |_| {
                             AdminError::Refused(
                                 "a status is ordered, shipped, delivered or cancelled".into(),
                             )
-                        })
+                        },
+                    )
                 })
                 .transpose()?;
             for order in state.store.exchange_orders(status).await? {

@@ -81,14 +81,9 @@ pub async fn ledger(
         query.map_err(|err| ApiError::new(ErrorCode::Validation, err.body_text()))?;
     let before = match query.cursor.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(
-            text.parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| {
-                    ApiError::new(ErrorCode::Validation, "not a ledger cursor").field("cursor")
-                })?,
-        ),
+        Some(text) => Some(text.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            ApiError::new(ErrorCode::Validation, "not a ledger cursor").field("cursor")
+        })?),
     };
     let limit = query.limit.unwrap_or(LEDGER_DEFAULT);
     if !(1..=LEDGER_MAX).contains(&limit) {

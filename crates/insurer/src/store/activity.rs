@@ -88,10 +88,10 @@ impl FeedCursor {
         let mut parts = text.strip_prefix("v1.")?.split('.');
         let member_seq = parts.next()?.parse().ok().filter(|n: &i64| *n >= 0)?;
         let notice_id = parts.next()?.parse().ok().filter(|n: &i64| *n >= 0)?;
-        parts
-            .next()
-            .is_none()
-            .then_some(Self { member_seq, notice_id })
+        parts.next().is_none().then_some(Self {
+            member_seq,
+            notice_id,
+        })
     }
 }
 
@@ -166,8 +166,12 @@ pub trait ActivityStore: Send + Sync {
         now: i64,
     ) -> StoreResult<Vec<Grant>>;
     /// Empties this member's lots whose last day is before `today`.
-    async fn points_expire_member(&self, account_id: i64, today: NaiveDate, now: i64)
-    -> StoreResult<i64>;
+    async fn points_expire_member(
+        &self,
+        account_id: i64,
+        today: NaiveDate,
+        now: i64,
+    ) -> StoreResult<i64>;
     /// The expiry job: every member's lots whose last day is before `today`.
     async fn points_expire_all(&self, today: NaiveDate, now: i64) -> StoreResult<ExpirySummary>;
     /// The member's lots that still hold points.
@@ -187,7 +191,8 @@ pub trait ActivityStore: Send + Sync {
     // ---- checkups and reports
     /// Inserts or replaces (per person and day) every row, and makes their
     /// grants, in one transaction: all or nothing.
-    async fn checkups_import(&self, rows: &[CheckupImport], now: i64) -> StoreResult<ImportSummary>;
+    async fn checkups_import(&self, rows: &[CheckupImport], now: i64)
+    -> StoreResult<ImportSummary>;
     async fn checkups_of(&self, roster_id: i64) -> StoreResult<Vec<CheckupResult>>;
     async fn report_create(
         &self,
@@ -231,8 +236,10 @@ pub trait ActivityStore: Send + Sync {
         now: i64,
     ) -> StoreResult<ExchangeInfo>;
     async fn exchanges_of(&self, account_id: i64) -> StoreResult<Vec<ExchangeInfo>>;
-    async fn exchange_orders(&self, status: Option<ExchangeStatus>)
-    -> StoreResult<Vec<ExchangeOrder>>;
+    async fn exchange_orders(
+        &self,
+        status: Option<ExchangeStatus>,
+    ) -> StoreResult<Vec<ExchangeOrder>>;
 
     // ---- notices, FAQ, inquiries
     async fn notice_post(&self, title: &str, body: &str, now: i64) -> StoreResult<i64>;

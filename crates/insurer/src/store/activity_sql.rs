@@ -131,7 +131,9 @@ fn exchange_info(
 
 type LedgerRow = (i64, String, String, i64, Option<String>, Option<String>);
 
-fn ledger_info((id, date, code, points, expires_on, note): LedgerRow) -> StoreResult<LedgerEntryInfo> {
+fn ledger_info(
+    (id, date, code, points, expires_on, note): LedgerRow,
+) -> StoreResult<LedgerEntryInfo> {
     Ok(LedgerEntryInfo {
         id,
         date: parse_date(&date)?,
@@ -144,7 +146,9 @@ fn ledger_info((id, date, code, points, expires_on, note): LedgerRow) -> StoreRe
 
 type CheckupRow = (String, i32, i32, i32, i32, Option<i32>);
 
-fn checkup_result((date, height, weight, bmi, smoker, health_age): CheckupRow) -> StoreResult<CheckupResult> {
+fn checkup_result(
+    (date, height, weight, bmi, smoker, health_age): CheckupRow,
+) -> StoreResult<CheckupResult> {
     let bad = || corrupt("checkup");
     Ok(CheckupResult {
         date: parse_date(&date)?,
@@ -155,7 +159,9 @@ fn checkup_result((date, height, weight, bmi, smoker, health_age): CheckupRow) -
             .and_then(|b| Bmi::from_tenths(b).ok())
             .ok_or_else(bad)?,
         smoker: smoker != 0,
-        health_age: health_age.map(|a| u32::try_from(a).map_err(|_| bad())).transpose()?,
+        health_age: health_age
+            .map(|a| u32::try_from(a).map_err(|_| bad()))
+            .transpose()?,
     })
 }
 

@@ -19,6 +19,9 @@ pub enum Backend {
 /// A fixed start, 2026-11-22 10:00:00 JST: the clock moves only when told.
 pub const START: i64 = 1_795_309_200;
 
+/// The password the tests' members set.
+pub const MEMBER_PASSWORD: &str = "a long walk every day";
+
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
@@ -143,6 +146,87 @@ impl TestServer {
                 .unwrap(),
         )
         .await
+    }
+
+    pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.post_keyed(path, token, None, body).await
+    }
+
+    /// A POST with a bearer token and, when given, an Idempotency-Key.
+    pub async fn post_keyed(
+        &self,
+        path: &str,
+        token: &str,
+        key: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body);
+        if let Some(key) = key {
+            req = req.header("Idempotency-Key", key);
+        }
+        read(req.send().await.unwrap()).await
+    }
+
+    /// Logs in as an issued ID (initial password = birth date) and sets a
+    /// real password: a member who may use the API, with their token.
+    pub async fn issued_member(&self, login_id: &str, birth_yyyymmdd: &str) -> String {
+        let (status, body) = self.login(login_id, birth_yyyymmdd).await;
+        assert_eq!(status, 200, "{body}");
+        let token = body["access_token"].as_str().unwrap().to_owned();
+        let res = self
+            .client
+            .put(self.url("/account/password"))
+            .bearer_auth(&token)
+            .json(&json!({"current_password": birth_yyyymmdd, "new_password": MEMBER_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        token
+    }
+
+    /// 山田 太郎 (insured, born 1980-01-01, issued ID U100001), ready to use.
+    pub async fn taro(&self) -> String {
+        self.issued_member("U100001", "19800101").await
+    }
+
+    /// A fresh token for a member whose password is [`MEMBER_PASSWORD`].
+    pub async fn relogin(&self, login_id: &str) -> String {
+        let (status, body) = self.login(login_id, MEMBER_PASSWORD).await;
+        assert_eq!(status, 200, "{body}");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// `count` more insured people with employee numbers E0001…, as roster
+    /// entries (to log in with [`Self::issued_member`], birth 1985-04-10).
+    pub async fn add_insured(&self, count: usize) -> Vec<String> {
+        let mut csv = roster::HEADER.join(",");
+        let mut ids = Vec::new();
+        for i in 1..=count {
+            csv.push_str(&format!(
+                "\n06273494,30,{},00,insured,E{i:04},試験,{i}号,1985-04-10,male",
+                5000 + i
+            ));
+            ids.push(format!("UE{i:04}"));
+        }
+        let entries = roster::parse(&csv).unwrap();
+        self.server
+            .state
+            .store
+            .roster_import(&entries, false, START)
+            .await
+            .unwrap();
+        ids
+    }
+
+    pub async fn balance(&self, token: &str) -> i64 {
+        let (status, body) = self.get_auth("/points", token).await;
+        assert_eq!(status, 200, "{body}");
+        body["balance"].as_i64().unwrap()
     }
 
     pub async fn advance(&self, seconds: i64) {
