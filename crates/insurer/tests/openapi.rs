@@ -21,7 +21,7 @@ const REGENERATE: &str = "KENPO_WRITE_OPENAPI=1 cargo test -p kenpo-insurer --te
 /// success body (`None`: no body, or not one of ours).
 // A table: one endpoint a line reads better than rustfmt's layout.
 #[rustfmt::skip]
-const ENDPOINTS: [(&str, &str, u16, Option<&str>); 22] = [
+const ENDPOINTS: [(&str, &str, u16, Option<&str>); 39] = [
     ("get",    "/healthz",                         200, Some("Health")),
     ("get",    "/api/v1/openapi.json",             200, None),
     ("get",    "/api/v1/insurer",                  200, Some("InsurerInfo")),
@@ -44,6 +44,43 @@ const ENDPOINTS: [(&str, &str, u16, Option<&str>); 22] = [
     ("get",    "/api/v1/sandbox/mail",             200, Some("SandboxMailbox")),
     ("get",    "/api/v1/sandbox/captcha/{id}",     200, Some("SandboxCaptchaAnswer")),
     ("post",   "/api/v1/sandbox/clock",            200, Some("ClockNow")),
+    ("post",   "/api/v1/check-ins",                200, Some("CheckInResponse")),
+    ("post",   "/api/v1/records",                  200, Some("RecordsResponse")),
+    ("get",    "/api/v1/records",                  200, Some("RecordList")),
+    ("get",    "/api/v1/goals",                    200, Some("GoalList")),
+    ("put",    "/api/v1/goals",                    200, Some("GoalList")),
+    ("get",    "/api/v1/changes",                  200, Some("ChangesResponse")),
+    ("get",    "/api/v1/points",                   200, Some("PointsSummary")),
+    ("get",    "/api/v1/points/ledger",            200, Some("LedgerPage")),
+    ("get",    "/api/v1/checkups",                 200, Some("CheckupList")),
+    ("post",   "/api/v1/reports",                  201, Some("ReportCreated")),
+    ("get",    "/api/v1/catalog",                  200, Some("Catalog")),
+    ("post",   "/api/v1/exchanges",                201, Some("ExchangeCreated")),
+    ("get",    "/api/v1/exchanges",                200, Some("ExchangeList")),
+    ("post",   "/api/v1/exchanges/{id}/cancel",    200, Some("ExchangeInfo")),
+    ("get",    "/api/v1/notices",                  200, Some("NoticeList")),
+    ("get",    "/api/v1/faq",                      200, Some("FaqList")),
+    ("post",   "/api/v1/inquiries",                201, Some("InquiryCreated")),
+];
+
+/// The paths anybody may call: everything else needs the bearer token.
+const PUBLIC: [&str; 16] = [
+    "/healthz",
+    "/api/v1/openapi.json",
+    "/api/v1/insurer",
+    "/api/v1/captcha",
+    "/api/v1/registrations",
+    "/api/v1/registrations/identity",
+    "/api/v1/registrations/auth-key",
+    "/api/v1/registrations/account",
+    "/api/v1/registrations/dependent",
+    "/api/v1/sessions/refresh",
+    "/api/v1/password-resets",
+    "/api/v1/password-resets/complete",
+    "/api/v1/notices",
+    "/api/v1/faq",
+    "/api/v1/inquiries",
+    "/api/v1/sandbox",
 ];
 
 const METHODS: [&str; 8] = [
@@ -309,8 +346,13 @@ fn errors_are_error_bodies_and_nothing_dangles() {
             assert!(declared, "{method} {path}: path parameter {name} declared");
         }
         let bearer = operation["security"] == json!([{"bearer": []}]);
-        let needs_login = path.starts_with("/api/v1/account")
-            || (method == "delete" && path == "/api/v1/sessions");
+        let needs_login = if path == "/api/v1/sessions" {
+            method == "delete"
+        } else {
+            !PUBLIC
+                .iter()
+                .any(|public| path == *public || path.starts_with("/api/v1/sandbox/"))
+        };
         assert_eq!(
             bearer, needs_login,
             "{method} {path}: the bearer token exactly where a login is needed"
@@ -398,5 +440,137 @@ async fn real_answers_have_the_documented_fields() {
     let (_, insurer) = s.get("/insurer").await;
     assert!(insurer["insurer_number"].is_string());
     assert!(insurer["entry_window_days"].is_u64());
+    s.finish().await;
+}
+
+/// The answers that need a login match their schemas too: every field sent
+/// is documented, and every required field is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn member_answers_have_the_documented_fields() {
+    let doc = document();
+    let s = TestServer::start(Backend::Sqlite).await;
+    kenpo_insurer::admin::load_demo_content(&s.server.state)
+        .await
+        .unwrap();
+    let token = s.taro().await;
+    let (_, goals) = s
+        .put_auth("/goals", &token, json!({"goals": [{"label": "歩く"}]}))
+        .await;
+    let goal = goals["goals"][0]["id"].clone();
+    let (_, records) = s
+        .post_auth(
+            "/records",
+            &token,
+            json!({"records": [
+                {"date": "2026-11-22", "kind": "steps", "value": 8000, "updated_at": "2026-11-22T10:00:00+09:00"},
+                {"date": "2026-11-22", "kind": "goal", "goal_id": goal, "value": true, "updated_at": "2026-11-22T10:00:00+09:00"},
+                {"date": "2026-11-23", "kind": "weight", "value": 60.0, "updated_at": "2026-11-22T10:00:00+09:00"}
+            ]}),
+        )
+        .await;
+    let (_, check_in) = s.post_auth("/check-ins", &token, json!({})).await;
+    let address = json!({"name": "山田 太郎", "postal_code": "1000001", "prefecture": "東京都",
+                         "city": "千代田区", "line1": "千代田1-1", "phone": "0312345678"});
+    // 1,000 + 5 + 15 + 300 points: enough for the tea set (1,200).
+    let (_, report) = s
+        .post_auth(
+            "/reports",
+            &token,
+            json!({"kind": "flu_vaccine", "date": "2026-11-01"}),
+        )
+        .await;
+    let (_, exchange) = s
+        .post_auth(
+            "/exchanges",
+            &token,
+            json!({"item_id": "tea-set", "quantity": 1, "shipping_address": address}),
+        )
+        .await;
+    let mut answers = vec![
+        ("RecordsResponse", records.clone()),
+        ("RecordResult", records["results"][0].clone()),
+        ("RecordResult", records["results"][2].clone()),
+        ("ErrorDetail", records["results"][2]["error"].clone()),
+        ("PointsGranted", records["points_granted"][0].clone()),
+        ("CheckInResponse", check_in),
+        ("ExchangeCreated", exchange),
+        ("ReportCreated", report),
+    ];
+    for (path, component, list) in [
+        ("/points", "PointsSummary", Some(("lots", "LotInfo"))),
+        (
+            "/points/ledger",
+            "LedgerPage",
+            Some(("entries", "LedgerEntryInfo")),
+        ),
+        (
+            "/records?from=2026-11-01&to=2026-11-30",
+            "RecordList",
+            Some(("records", "Record")),
+        ),
+        ("/goals", "GoalList", Some(("goals", "Goal"))),
+        ("/catalog", "Catalog", Some(("items", "CatalogItem"))),
+        (
+            "/exchanges",
+            "ExchangeList",
+            Some(("exchanges", "ExchangeInfo")),
+        ),
+        ("/checkups", "CheckupList", None),
+        ("/notices", "NoticeList", Some(("notices", "Notice"))),
+        ("/faq", "FaqList", Some(("entries", "FaqEntry"))),
+        ("/changes", "ChangesResponse", None),
+    ] {
+        let (status, body) = s.get_auth(path, &token).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        if let Some((field, item)) = list {
+            let first = body[field][0].clone();
+            assert!(first.is_object(), "{path}: a {item} to look at");
+            answers.push((item, first));
+        }
+        answers.push((component, body));
+    }
+    let (_, points) = s.get_auth("/points", &token).await;
+    assert!(
+        points["expiring"].as_array().unwrap().is_empty(),
+        "nothing expires within 90 days"
+    );
+    for (component, body) in answers {
+        let schema = &doc["components"]["schemas"][component];
+        let documented: BTreeSet<&String> = schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{component} has properties"))
+            .keys()
+            .collect();
+        let sent: BTreeSet<&String> = body.as_object().unwrap().keys().collect();
+        assert!(
+            sent.is_subset(&documented),
+            "{component}: {sent:?} within {documented:?}"
+        );
+        for required in schema["required"].as_array().into_iter().flatten() {
+            assert!(
+                body.get(required.as_str().unwrap()).is_some(),
+                "{component}: required {required} is sent"
+            );
+        }
+    }
+    // The feed's entries carry the `type` tag their schema names.
+    let (_, feed) = s.get_auth("/changes", &token).await;
+    let types: BTreeSet<&str> = feed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        BTreeSet::from(["exchange", "goal", "ledger", "notice", "record"])
+    );
+    let change = serde_json::to_string(&doc["components"]["schemas"]["Change"]).unwrap();
+    for tag in types {
+        assert!(
+            change.contains(&format!("\"{tag}\"")),
+            "Change documents type {tag}"
+        );
+    }
     s.finish().await;
 }
