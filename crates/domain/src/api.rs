@@ -1524,6 +1524,7 @@ mod tests {
             ("invalid_insurer_number", 422),
             ("invalid_credentials", 401),
             ("password_change_required", 403),
+            ("membership_ended", 403),
             ("idempotency_conflict", 422),
             ("insufficient_points", 409),
             ("out_of_stock", 409),
