@@ -36,7 +36,7 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://kenpo_test:kenpo_test@127.0.0.1:5432/postgres".to_owned())
 }
 
-async fn fresh_postgres_database() -> (String, String) {
+pub async fn fresh_postgres_database() -> (String, String) {
     use sqlx::Connection;
     let admin = postgres_admin_url();
     let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
