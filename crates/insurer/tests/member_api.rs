@@ -217,6 +217,28 @@ async fn check_in_and_records_earn_by_the_rules(backend: Backend) {
     s.finish().await;
 }
 
+async fn the_newer_of_one_record_twice_in_a_batch_wins(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let token = s.taro().await;
+    let body = write(
+        &s,
+        &token,
+        vec![
+            record(TODAY, "weight", json!(70.0), "2026-11-22T09:00:00+09:00"),
+            record(TODAY, "weight", json!(71.0), "2026-11-22T09:30:00+09:00"),
+            record(TODAY, "weight", json!(69.0), "2026-11-22T08:00:00+09:00"),
+        ],
+    )
+    .await;
+    assert_eq!(statuses(&body), ["stale", "accepted", "stale"]);
+    assert_eq!(granted(&body), pairs(&[("weight", 10)]));
+    let (_, list) = s
+        .get_auth(&format!("/records?from={TODAY}&to={TODAY}"), &token)
+        .await;
+    assert_eq!(list["records"][0]["value"], 71.0);
+    s.finish().await;
+}
+
 async fn goals_keep_their_history(backend: Backend) {
     let s = TestServer::start(backend).await;
     let token = s.taro().await;
@@ -1012,6 +1034,7 @@ async fn notices_faq_and_inquiries_need_no_login(backend: Backend) {
 
 stories!(
     check_in_and_records_earn_by_the_rules,
+    the_newer_of_one_record_twice_in_a_batch_wins,
     goals_keep_their_history,
     an_idempotency_key_answers_once,
     points_expire_at_the_end_of_the_next_fiscal_year,

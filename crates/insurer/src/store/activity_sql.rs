@@ -7,6 +7,8 @@
 //! all writers. Row locks are always taken member first, catalog item
 //! second, so two transactions never wait on each other in a circle.
 
+use std::collections::{HashMap, HashSet};
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate};
 use kenpo_domain::api::{
@@ -165,6 +167,56 @@ fn checkup_result(
     })
 }
 
+/// Records upserted by one multi-row INSERT (7 parameters each).
+const RECORD_ROWS_PER_INSERT: usize = 500;
+
+fn updated_ms(item: &RecordItem) -> i64 {
+    match item {
+        RecordItem::Valid { updated_at, .. } => updated_at.timestamp_millis(),
+        RecordItem::Rejected(_) => i64::MIN,
+    }
+}
+
+/// The outcome of a valid record.
+fn record_result(
+    item: &RecordItem,
+    status: RecordStatus,
+    error: Option<ErrorDetail>,
+) -> RecordResult {
+    match item {
+        RecordItem::Rejected(result) => result.clone(),
+        RecordItem::Valid { date, value, .. } => {
+            let goal_id = stored_value(*value).0;
+            RecordResult {
+                date: *date,
+                kind: value.kind(),
+                goal_id: (goal_id != 0).then_some(GoalId(goal_id)),
+                status,
+                error,
+            }
+        }
+    }
+}
+
+/// Feed entries written by one multi-row INSERT.
+const FEED_ROWS_PER_INSERT: usize = 500;
+
+/// A member's change feed inside a write transaction: entries are numbered
+/// as they come and written together by `close_feed`.
+struct Feed {
+    account_id: i64,
+    seq: i64,
+    pending: Vec<(i64, String)>,
+}
+
+impl Feed {
+    fn push(&mut self, change: &Change) -> StoreResult<()> {
+        self.seq += 1;
+        self.pending.push((self.seq, json(change)?));
+        Ok(())
+    }
+}
+
 /// A ledger line to write.
 struct LedgerLine<'a> {
     date: NaiveDate,
@@ -180,32 +232,39 @@ macro_rules! activity_store {
     ($store:ident, $db:ty, lock_notices: $lock_notices:literal) => {
         type Tx = sqlx::Transaction<'static, $db>;
 
-        /// Takes the member's row (see the module docs); `NotFound` when
-        /// there is no such account.
-        async fn lock_member(tx: &mut Tx, account_id: i64) -> StoreResult<()> {
-            let done = sqlx::query("UPDATE accounts SET change_seq = change_seq WHERE id = $1")
-                .bind(account_id)
-                .execute(&mut **tx)
-                .await?;
-            if done.rows_affected() == 1 {
-                Ok(())
-            } else {
-                Err(StoreError::NotFound)
-            }
-        }
-
-        async fn push_change(tx: &mut Tx, account_id: i64, change: &Change, now: i64) -> StoreResult<()> {
-            let seq: i64 = sqlx::query_scalar(
-                "UPDATE accounts SET change_seq = change_seq + 1 WHERE id = $1 RETURNING change_seq",
+        /// Takes the member's row (see the module docs) and opens their feed
+        /// at its current number; `NotFound` when there is no such account.
+        async fn open_feed(tx: &mut Tx, account_id: i64) -> StoreResult<Feed> {
+            let seq: Option<i64> = sqlx::query_scalar(
+                "UPDATE accounts SET change_seq = change_seq WHERE id = $1 RETURNING change_seq",
             )
             .bind(account_id)
-            .fetch_one(&mut **tx)
+            .fetch_optional(&mut **tx)
             .await?;
-            sqlx::query("INSERT INTO changes (account_id, seq, payload, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(account_id)
-                .bind(seq)
-                .bind(json(change)?)
-                .bind(now)
+            let seq = seq.ok_or(StoreError::NotFound)?;
+            Ok(Feed { account_id, seq, pending: Vec::new() })
+        }
+
+        /// Writes the feed's new entries and its new number, in as few
+        /// statements as the batch allows.
+        async fn close_feed(tx: &mut Tx, feed: Feed, now: i64) -> StoreResult<()> {
+            if feed.pending.is_empty() {
+                return Ok(());
+            }
+            for chunk in feed.pending.chunks(FEED_ROWS_PER_INSERT) {
+                let mut insert: sqlx::QueryBuilder<'_, $db> =
+                    sqlx::QueryBuilder::new("INSERT INTO changes (account_id, seq, payload, created_at) ");
+                insert.push_values(chunk, |mut row, (seq, payload)| {
+                    row.push_bind(feed.account_id)
+                        .push_bind(*seq)
+                        .push_bind(payload.as_str())
+                        .push_bind(now);
+                });
+                insert.build().execute(&mut **tx).await?;
+            }
+            sqlx::query("UPDATE accounts SET change_seq = $1 WHERE id = $2")
+                .bind(feed.seq)
+                .bind(feed.account_id)
                 .execute(&mut **tx)
                 .await?;
             Ok(())
@@ -257,10 +316,11 @@ macro_rules! activity_store {
 
         async fn write_ledger(
             tx: &mut Tx,
-            account_id: i64,
+            feed: &mut Feed,
             line: LedgerLine<'_>,
             now: i64,
         ) -> StoreResult<LedgerEntryInfo> {
+            let account_id = feed.account_id;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO ledger (account_id, date, code, points, expires_on, note, lot_id, \
                  exchange_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -284,7 +344,7 @@ macro_rules! activity_store {
                 expires_on: line.expires_on,
                 note: line.note.map(str::to_owned),
             };
-            push_change(tx, account_id, &Change::Ledger(entry.clone()), now).await?;
+            feed.push(&Change::Ledger(entry.clone()))?;
             Ok(entry)
         }
 
@@ -292,11 +352,12 @@ macro_rules! activity_store {
         /// key of `grants` refuses the second, even from another process.
         async fn apply_grants(
             tx: &mut Tx,
-            account_id: i64,
+            feed: &mut Feed,
             grants: &[Grant],
             note: Option<&str>,
             now: i64,
         ) -> StoreResult<Vec<Grant>> {
+            let account_id = feed.account_id;
             let mut made = Vec::new();
             for grant in grants {
                 let inserted: Option<i64> = sqlx::query_scalar(
@@ -329,7 +390,7 @@ macro_rules! activity_store {
                 .await?;
                 write_ledger(
                     tx,
-                    account_id,
+                    feed,
                     LedgerLine {
                         date: grant.granted_on,
                         code: grant.code.as_str(),
@@ -373,9 +434,9 @@ macro_rules! activity_store {
         }
 
         /// Empties the member's lots that are no longer usable on `today`.
-        async fn expire_member(tx: &mut Tx, account_id: i64, today: NaiveDate, now: i64) -> StoreResult<i64> {
+        async fn expire_member(tx: &mut Tx, feed: &mut Feed, today: NaiveDate, now: i64) -> StoreResult<i64> {
             let mut expired = 0;
-            for lot in member_lots(tx, account_id).await? {
+            for lot in member_lots(tx, feed.account_id).await? {
                 if lot.is_usable_on(today) {
                     continue;
                 }
@@ -386,7 +447,7 @@ macro_rules! activity_store {
                     .await?;
                 write_ledger(
                     tx,
-                    account_id,
+                    feed,
                     LedgerLine {
                         date: today,
                         code: "expiry",
@@ -447,7 +508,7 @@ macro_rules! activity_store {
                 now: i64,
             ) -> StoreResult<Vec<Goal>> {
                 let mut tx = self.begin_write().await?;
-                lock_member(&mut tx, account_id).await?;
+                let mut feed = open_feed(&mut tx, account_id).await?;
                 let before: Vec<(i64, String, i32)> = sqlx::query_as(
                     "SELECT id, label, active FROM goals WHERE account_id = $1",
                 )
@@ -476,7 +537,7 @@ macro_rules! activity_store {
                             .await?;
                             if old_label != label.as_str() || *old_active == 0 {
                                 let goal = Goal { id: *id, label: label.clone(), active: true };
-                                push_change(&mut tx, account_id, &Change::Goal(goal), now).await?;
+                                feed.push(&Change::Goal(goal))?;
                             }
                             id.0
                         }
@@ -492,7 +553,7 @@ macro_rules! activity_store {
                             .fetch_one(&mut *tx)
                             .await?;
                             let goal = Goal { id: GoalId(id), label: label.clone(), active: true };
-                            push_change(&mut tx, account_id, &Change::Goal(goal), now).await?;
+                            feed.push(&Change::Goal(goal))?;
                             id
                         }
                     };
@@ -510,9 +571,10 @@ macro_rules! activity_store {
                             label: GoalLabel::parse(label).map_err(|_| corrupt("goal label"))?,
                             active: false,
                         };
-                        push_change(&mut tx, account_id, &Change::Goal(goal), now).await?;
+                        feed.push(&Change::Goal(goal))?;
                     }
                 }
+                close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 self.goals_of(account_id).await
             }
@@ -525,7 +587,7 @@ macro_rules! activity_store {
                 now: i64,
             ) -> StoreResult<RecordsResponse> {
                 let mut tx = self.begin_write().await?;
-                lock_member(&mut tx, account_id).await?;
+                let mut feed = open_feed(&mut tx, account_id).await?;
                 if let Some(answer) = idempotent_answer(&mut tx, account_id, idempotency).await? {
                     return from_json(&answer);
                 }
@@ -533,63 +595,93 @@ macro_rules! activity_store {
                     .bind(account_id)
                     .fetch_all(&mut *tx)
                     .await?;
-                let mut results = Vec::with_capacity(items.len());
-                let mut granted = Vec::new();
-                for item in items {
-                    let (date, value, updated_at, grants) = match item {
+                // Judge every record first; then one upsert statement per
+                // chunk (a record is a row, not a round trip).
+                let mut results: Vec<Option<RecordResult>> = vec![None; items.len()];
+                let mut newest: HashMap<(NaiveDate, RecordKind, i64), usize> = HashMap::new();
+                for (i, item) in items.iter().enumerate() {
+                    let (date, value, updated_at) = match item {
                         RecordItem::Rejected(result) => {
-                            results.push(result.clone());
+                            results[i] = Some(result.clone());
                             continue;
                         }
-                        RecordItem::Valid { date, value, updated_at, grants } => {
-                            (*date, *value, updated_at, grants)
-                        }
+                        RecordItem::Valid { date, value, updated_at, .. } => (*date, *value, updated_at),
                     };
-                    let (goal_id, stored) = stored_value(value);
-                    let result = |status, error| RecordResult {
-                        date,
-                        kind: value.kind(),
-                        goal_id: (goal_id != 0).then_some(GoalId(goal_id)),
-                        status,
-                        error,
-                    };
+                    let (goal_id, _) = stored_value(value);
                     if value.kind() == RecordKind::Goal && !goals.contains(&goal_id) {
                         let error = ErrorDetail::new(ErrorCode::NotFound, "this member has no such goal")
                             .with_field("goal_id");
-                        results.push(result(RecordStatus::Rejected, Some(error)));
+                        results[i] = Some(record_result(item, RecordStatus::Rejected, Some(error)));
                         continue;
                     }
-                    let saved: Option<i64> = sqlx::query_scalar(
-                        "INSERT INTO records (account_id, date, kind, goal_id, value, updated_ms, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                         ON CONFLICT (account_id, date, kind, goal_id) DO UPDATE SET \
+                    // The same record twice in one batch: the newer one goes on.
+                    let key = (date, value.kind(), goal_id);
+                    match newest.get(&key).copied() {
+                        Some(j) if updated_ms(&items[j]) >= updated_at.timestamp_millis() => {
+                            results[i] = Some(record_result(item, RecordStatus::Stale, None));
+                        }
+                        Some(j) => {
+                            results[j] = Some(record_result(&items[j], RecordStatus::Stale, None));
+                            newest.insert(key, i);
+                        }
+                        None => {
+                            newest.insert(key, i);
+                        }
+                    }
+                }
+                let mut candidates: Vec<usize> = newest.into_values().collect();
+                candidates.sort_unstable();
+                let mut saved: HashSet<(String, String, i64)> = HashSet::new();
+                for chunk in candidates.chunks(RECORD_ROWS_PER_INSERT) {
+                    let mut insert: sqlx::QueryBuilder<'_, $db> = sqlx::QueryBuilder::new(
+                        "INSERT INTO records (account_id, date, kind, goal_id, value, updated_ms, updated_at) ",
+                    );
+                    insert.push_values(chunk, |mut row, &i| {
+                        if let RecordItem::Valid { date, value, updated_at, .. } = &items[i] {
+                            let (goal_id, stored) = stored_value(*value);
+                            row.push_bind(account_id)
+                                .push_bind(day(*date))
+                                .push_bind(value.kind().as_str())
+                                .push_bind(goal_id)
+                                .push_bind(stored)
+                                .push_bind(updated_at.timestamp_millis())
+                                .push_bind(updated_at.to_rfc3339());
+                        }
+                    });
+                    insert.push(
+                        " ON CONFLICT (account_id, date, kind, goal_id) DO UPDATE SET \
                          value = excluded.value, updated_ms = excluded.updated_ms, \
                          updated_at = excluded.updated_at \
-                         WHERE records.updated_ms < excluded.updated_ms RETURNING updated_ms",
-                    )
-                    .bind(account_id)
-                    .bind(day(date))
-                    .bind(value.kind().as_str())
-                    .bind(goal_id)
-                    .bind(stored)
-                    .bind(updated_at.timestamp_millis())
-                    .bind(updated_at.to_rfc3339())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if saved.is_none() {
-                        results.push(result(RecordStatus::Stale, None));
+                         WHERE records.updated_ms < excluded.updated_ms RETURNING date, kind, goal_id",
+                    );
+                    let rows: Vec<(String, String, i64)> =
+                        insert.build_query_as().fetch_all(&mut *tx).await?;
+                    saved.extend(rows);
+                }
+                let mut granted = Vec::new();
+                for i in candidates {
+                    let RecordItem::Valid { date, value, updated_at, grants } = &items[i] else {
+                        continue;
+                    };
+                    let key = (day(*date), value.kind().as_str().to_owned(), stored_value(*value).0);
+                    if !saved.contains(&key) {
+                        results[i] = Some(record_result(&items[i], RecordStatus::Stale, None));
                         continue;
                     }
-                    let record = Record::from_entry(date, value, *updated_at);
-                    push_change(&mut tx, account_id, &Change::Record(record), now).await?;
-                    granted.extend(apply_grants(&mut tx, account_id, grants, None, now).await?);
-                    results.push(result(RecordStatus::Accepted, None));
+                    feed.push(&Change::Record(Record::from_entry(*date, *value, *updated_at)))?;
+                    granted.extend(apply_grants(&mut tx, &mut feed, grants, None, now).await?);
+                    results[i] = Some(record_result(&items[i], RecordStatus::Accepted, None));
                 }
+                let results = results
+                    .into_iter()
+                    .map(|r| r.ok_or_else(|| corrupt("a record without an outcome")))
+                    .collect::<StoreResult<Vec<_>>>()?;
                 let response = RecordsResponse {
                     results,
                     points_granted: granted.iter().map(PointsGranted::from).collect(),
                 };
                 idempotent_keep(&mut tx, account_id, idempotency, &json(&response)?, now).await?;
+                close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 Ok(response)
             }
@@ -620,16 +712,18 @@ macro_rules! activity_store {
                 now: i64,
             ) -> StoreResult<Vec<Grant>> {
                 let mut tx = self.begin_write().await?;
-                lock_member(&mut tx, account_id).await?;
-                let made = apply_grants(&mut tx, account_id, grants, note, now).await?;
+                let mut feed = open_feed(&mut tx, account_id).await?;
+                let made = apply_grants(&mut tx, &mut feed, grants, note, now).await?;
+                close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 Ok(made)
             }
 
             async fn points_expire_member(&self, account_id: i64, today: NaiveDate, now: i64) -> StoreResult<i64> {
                 let mut tx = self.begin_write().await?;
-                lock_member(&mut tx, account_id).await?;
-                let expired = expire_member(&mut tx, account_id, today, now).await?;
+                let mut feed = open_feed(&mut tx, account_id).await?;
+                let expired = expire_member(&mut tx, &mut feed, today, now).await?;
+                close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 Ok(expired)
             }
@@ -732,10 +826,10 @@ macro_rules! activity_store {
                 members.sort_by_key(|r| r.member.as_ref().map(|m| m.account_id));
                 for row in members {
                     let Some(member) = &row.member else { continue };
-                    lock_member(&mut tx, member.account_id).await?;
-                    push_change(&mut tx, member.account_id, &Change::Checkup(member.checkup.clone()), now)
-                        .await?;
-                    apply_grants(&mut tx, member.account_id, &member.grants, None, now).await?;
+                    let mut feed = open_feed(&mut tx, member.account_id).await?;
+                    feed.push(&Change::Checkup(member.checkup.clone()))?;
+                    apply_grants(&mut tx, &mut feed, &member.grants, None, now).await?;
+                    close_feed(&mut tx, feed, now).await?;
                 }
                 tx.commit().await?;
                 Ok(summary)
@@ -761,7 +855,7 @@ macro_rules! activity_store {
                 now: i64,
             ) -> StoreResult<(i64, Vec<Grant>)> {
                 let mut tx = self.begin_write().await?;
-                lock_member(&mut tx, account_id).await?;
+                let mut feed = open_feed(&mut tx, account_id).await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO reports (account_id, kind, date, created_at) VALUES ($1, $2, $3, $4) \
                      RETURNING id",
@@ -772,7 +866,8 @@ macro_rules! activity_store {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-                let made = apply_grants(&mut tx, account_id, grants, None, now).await?;
+                let made = apply_grants(&mut tx, &mut feed, grants, None, now).await?;
+                close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 Ok((id, made))
             }
@@ -841,7 +936,7 @@ macro_rules! activity_store {
                 now: i64,
             ) -> StoreResult<ExchangeCreated> {
                 let mut tx = self.begin_write().await?;
-                lock_member(&mut tx, account_id).await?;
+                let mut feed = open_feed(&mut tx, account_id).await?;
                 if let Some(answer) = idempotent_answer(&mut tx, account_id, idempotency).await? {
                     return from_json(&answer);
                 }
@@ -856,7 +951,7 @@ macro_rules! activity_store {
                     .checked_mul(i64::from(quantity))
                     .ok_or(StoreError::Ledger(LedgerError::InvalidAmount))?;
                 // Points first (the member's row is already ours), then the stock.
-                expire_member(&mut tx, account_id, today, now).await?;
+                expire_member(&mut tx, &mut feed, today, now).await?;
                 let lots = member_lots(&mut tx, account_id).await?;
                 let allocations = allocate(&lots, total, today).map_err(StoreError::Ledger)?;
                 let taken = sqlx::query("UPDATE catalog SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
@@ -902,7 +997,7 @@ macro_rules! activity_store {
                 }
                 write_ledger(
                     &mut tx,
-                    account_id,
+                    &mut feed,
                     LedgerLine {
                         date: today,
                         code: "exchange",
@@ -916,13 +1011,14 @@ macro_rules! activity_store {
                 )
                 .await?;
                 let info = read_exchange(&mut tx, exchange_id).await?;
-                push_change(&mut tx, account_id, &Change::Exchange(info), now).await?;
+                feed.push(&Change::Exchange(info))?;
                 let response = ExchangeCreated {
                     exchange_id,
                     points_spent: total,
                     balance: balance(&mut tx, account_id).await?,
                 };
                 idempotent_keep(&mut tx, account_id, idempotency, &json(&response)?, now).await?;
+                close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 Ok(response)
             }
@@ -935,7 +1031,7 @@ macro_rules! activity_store {
                 now: i64,
             ) -> StoreResult<ExchangeInfo> {
                 let mut tx = self.begin_write().await?;
-                lock_member(&mut tx, account_id).await?;
+                let mut feed = open_feed(&mut tx, account_id).await?;
                 let found: Option<(String, String, String, i64)> = sqlx::query_as(
                     "SELECT status, item_id, item_name, quantity FROM exchanges WHERE id = $1 AND account_id = $2",
                 )
@@ -967,7 +1063,7 @@ macro_rules! activity_store {
                         .await?;
                     write_ledger(
                         &mut tx,
-                        account_id,
+                        &mut feed,
                         LedgerLine {
                             date: today,
                             code: "exchange_cancelled",
@@ -987,9 +1083,10 @@ macro_rules! activity_store {
                     .execute(&mut *tx)
                     .await?;
                 // Points returned to a lot whose last day has passed expire at once.
-                expire_member(&mut tx, account_id, today, now).await?;
+                expire_member(&mut tx, &mut feed, today, now).await?;
                 let info = read_exchange(&mut tx, exchange_id).await?;
-                push_change(&mut tx, account_id, &Change::Exchange(info.clone()), now).await?;
+                feed.push(&Change::Exchange(info.clone()))?;
+                close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 Ok(info)
             }
@@ -1001,7 +1098,7 @@ macro_rules! activity_store {
                     .await?;
                 let account_id = owner.ok_or(StoreError::NotFound)?;
                 let mut tx = self.begin_write().await?;
-                lock_member(&mut tx, account_id).await?;
+                let mut feed = open_feed(&mut tx, account_id).await?;
                 let current = read_exchange(&mut tx, exchange_id).await?;
                 if !current.status.can_become(status) {
                     return Err(StoreError::StatusChange);
@@ -1013,7 +1110,8 @@ macro_rules! activity_store {
                     .execute(&mut *tx)
                     .await?;
                 let info = read_exchange(&mut tx, exchange_id).await?;
-                push_change(&mut tx, account_id, &Change::Exchange(info.clone()), now).await?;
+                feed.push(&Change::Exchange(info.clone()))?;
+                close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 Ok(info)
             }
