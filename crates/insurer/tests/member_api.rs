@@ -441,6 +441,27 @@ async fn exchanges_spend_the_soonest_points_and_cancel_returns_them(backend: Bac
         ]),
         "each point went back to its own lot"
     );
+    let (_, ledger) = s.get_auth("/points/ledger?limit=2", &token2).await;
+    let returned: Vec<(&str, i64, &str)> = ledger["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap(),
+                e["points"].as_i64().unwrap(),
+                e["expires_on"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        returned,
+        [
+            ("exchange_cancelled", 500, "2029-03-31"),
+            ("exchange_cancelled", 1000, "2028-03-31")
+        ],
+        "one line per expiry day, with that day"
+    );
     let (_, catalog_now) = s.get_auth("/catalog", &token2).await;
     assert_eq!(catalog_now["items"][0]["stock"], 5, "the stock came back");
     let (status, _) = s

@@ -7,7 +7,7 @@
 //! all writers. Row locks are always taken member first, catalog item
 //! second, so two transactions never wait on each other in a circle.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate};
@@ -434,35 +434,33 @@ macro_rules! activity_store {
         }
 
         /// Empties the member's lots that are no longer usable on `today`.
+        /// Empties the member's lots that are no longer usable on `today`:
+        /// one ledger line per expiry day, however many lots it held.
         async fn expire_member(tx: &mut Tx, feed: &mut Feed, today: NaiveDate, now: i64) -> StoreResult<i64> {
-            let mut expired = 0;
+            let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
             for lot in member_lots(tx, feed.account_id).await? {
                 if lot.is_usable_on(today) {
                     continue;
                 }
-                let lot_id = lot_row_id(lot.id)?;
                 sqlx::query("UPDATE lots SET remaining = 0 WHERE id = $1")
-                    .bind(lot_id)
+                    .bind(lot_row_id(lot.id)?)
                     .execute(&mut **tx)
                     .await?;
-                write_ledger(
-                    tx,
-                    feed,
-                    LedgerLine {
-                        date: today,
-                        code: "expiry",
-                        points: -lot.remaining,
-                        expires_on: Some(lot.expires_on),
-                        note: None,
-                        lot_id: Some(lot_id),
-                        exchange_id: None,
-                    },
-                    now,
-                )
-                .await?;
-                expired += lot.remaining;
+                *per_day.entry(lot.expires_on).or_default() += lot.remaining;
             }
-            Ok(expired)
+            for (expires_on, points) in &per_day {
+                let line = LedgerLine {
+                    date: today,
+                    code: "expiry",
+                    points: -points,
+                    expires_on: Some(*expires_on),
+                    note: None,
+                    lot_id: None,
+                    exchange_id: None,
+                };
+                write_ledger(tx, feed, line, now).await?;
+            }
+            Ok(per_day.values().sum())
         }
 
         async fn balance(tx: &mut Tx, account_id: i64) -> StoreResult<i64> {
@@ -1055,27 +1053,27 @@ macro_rules! activity_store {
                 .bind(exchange_id)
                 .fetch_all(&mut *tx)
                 .await?;
+                // Each point back to its own lot; one ledger line per expiry day.
+                let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
                 for (lot_id, points, expires_on) in drawn {
                     sqlx::query("UPDATE lots SET remaining = remaining + $1 WHERE id = $2")
                         .bind(points)
                         .bind(lot_id)
                         .execute(&mut *tx)
                         .await?;
-                    write_ledger(
-                        &mut tx,
-                        &mut feed,
-                        LedgerLine {
-                            date: today,
-                            code: "exchange_cancelled",
-                            points,
-                            expires_on: Some(parse_date(&expires_on)?),
-                            note: Some(&item_name),
-                            lot_id: Some(lot_id),
-                            exchange_id: Some(exchange_id),
-                        },
-                        now,
-                    )
-                    .await?;
+                    *per_day.entry(parse_date(&expires_on)?).or_default() += points;
+                }
+                for (expires_on, points) in per_day {
+                    let line = LedgerLine {
+                        date: today,
+                        code: "exchange_cancelled",
+                        points,
+                        expires_on: Some(expires_on),
+                        note: Some(&item_name),
+                        lot_id: None,
+                        exchange_id: Some(exchange_id),
+                    };
+                    write_ledger(&mut tx, &mut feed, line, now).await?;
                 }
                 sqlx::query("UPDATE catalog SET stock = stock + $1 WHERE id = $2")
                     .bind(quantity)
