@@ -11,6 +11,7 @@ use kenpo_domain::api::{
 use super::openapi::{Internal, PasswordChangeRequired, Unauthorized};
 use super::records::idempotency_key;
 use super::{ApiError, ApiJson, AppState, Member};
+use crate::store::NewExchange;
 
 /// Most pieces of one item in one order.
 pub const MAX_QUANTITY: u32 = 10;
@@ -86,9 +87,11 @@ pub async fn create(
         .store
         .exchange_create(
             auth.account.id,
-            &req.item_id,
-            req.quantity,
-            &address,
+            &NewExchange {
+                item_id: &req.item_id,
+                quantity: req.quantity,
+                address: &address,
+            },
             key.as_ref(),
             today,
             now,

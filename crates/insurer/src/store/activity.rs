@@ -103,6 +103,15 @@ pub struct FeedPage {
     pub has_more: bool,
 }
 
+/// What a member orders.
+#[derive(Debug, Clone, Copy)]
+pub struct NewExchange<'a> {
+    pub item_id: &'a str,
+    pub quantity: u32,
+    /// Already checked ([`ShippingAddress::checked`]).
+    pub address: &'a ShippingAddress,
+}
+
 /// An order as the insurer's staff see it.
 #[derive(Debug, Clone)]
 pub struct ExchangeOrder {
@@ -213,9 +222,7 @@ pub trait ActivityStore: Send + Sync {
     async fn exchange_create(
         &self,
         account_id: i64,
-        item_id: &str,
-        quantity: u32,
-        address: &ShippingAddress,
+        order: &NewExchange<'_>,
         idempotency: Option<&IdempotencyKey>,
         today: NaiveDate,
         now: i64,

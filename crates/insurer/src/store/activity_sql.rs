@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate};
 use kenpo_domain::api::{
     CatalogItem, Change, ErrorCode, ErrorDetail, ExchangeCreated, ExchangeInfo, ExchangeStatus,
     FaqEntry, InquiryCategory, InquiryRequest, LedgerEntryInfo, Notice, PointsGranted, Record,
-    RecordResult, RecordStatus, RecordsResponse, ShippingAddress,
+    RecordResult, RecordStatus, RecordsResponse,
 };
 use kenpo_domain::entry::{
     EntryValue, Goal, GoalId, GoalLabel, GoalResult, RecordKind, Steps, Weight,
@@ -26,7 +26,7 @@ use kenpo_domain::time::expiry_of_grant;
 
 use super::activity::{
     ActivityStore, CheckupImport, CheckupResult, ExchangeOrder, ExpirySummary, FeedCursor,
-    FeedPage, IdempotencyKey, RecordItem, StoredInquiry,
+    FeedPage, IdempotencyKey, NewExchange, RecordItem, StoredInquiry,
 };
 use super::sql::{PostgresStore, SqliteStore, parse_date};
 use super::{ImportSummary, StoreError, StoreResult};
@@ -926,13 +926,12 @@ macro_rules! activity_store {
             async fn exchange_create(
                 &self,
                 account_id: i64,
-                item_id: &str,
-                quantity: u32,
-                address: &ShippingAddress,
+                order: &NewExchange<'_>,
                 idempotency: Option<&IdempotencyKey>,
                 today: NaiveDate,
                 now: i64,
             ) -> StoreResult<ExchangeCreated> {
+                let NewExchange { item_id, quantity, address } = *order;
                 let mut tx = self.begin_write().await?;
                 let mut feed = open_feed(&mut tx, account_id).await?;
                 if let Some(answer) = idempotent_answer(&mut tx, account_id, idempotency).await? {

@@ -16,7 +16,7 @@ use kenpo_domain::member::{Relationship, Sex};
 
 pub use activity::{
     ActivityStore, CheckupImport, CheckupMember, CheckupResult, ExchangeOrder, ExpirySummary,
-    FeedCursor, FeedPage, IdempotencyKey, RecordItem, StoredInquiry,
+    FeedCursor, FeedPage, IdempotencyKey, NewExchange, RecordItem, StoredInquiry,
 };
 pub use sql::{PostgresStore, SqliteStore};
 
