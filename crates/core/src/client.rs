@@ -1,0 +1,250 @@
+//! The insurer API over HTTP, with the wire types of kenpo-domain. Errors
+//! keep the server's code; a server that cannot be reached is
+//! [`ClientError::Offline`], with the reason, so the UI can say "offline".
+
+use std::time::Duration;
+
+use kenpo_domain::api::{
+    ChangesResponse, CheckInResponse, ErrorBody, ErrorCode, ErrorDetail, InsurerInfo,
+    PointsSummary, RecordsRequest, RecordsResponse, Secret, SessionResponse,
+};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ClientError {
+    /// No answer: no network, the server is down, or it timed out.
+    #[error("the insurer cannot be reached: {0}")]
+    Offline(String),
+    /// The server answered with an error.
+    #[error("{detail}")]
+    Api {
+        status: u16,
+        detail: ErrorDetail,
+        retry_after: Option<u64>,
+    },
+    /// The server answered something this client cannot read.
+    #[error("the insurer's answer cannot be read: {0}")]
+    Protocol(String),
+}
+
+impl ClientError {
+    /// The server's error code, when it sent one.
+    pub fn api_code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api { detail, .. } => Some(detail.code),
+            _ => None,
+        }
+    }
+
+    pub fn is_offline(&self) -> bool {
+        matches!(self, Self::Offline(_))
+    }
+}
+
+pub type ClientResult<T> = Result<T, ClientError>;
+
+/// A client for one insurer's server.
+#[derive(Debug, Clone)]
+pub struct InsurerClient {
+    base: url::Url,
+    http: reqwest::Client,
+}
+
+impl InsurerClient {
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8787`).
+    pub fn new(base: &str) -> ClientResult<Self> {
+        let mut base = url::Url::parse(base)
+            .map_err(|e| ClientError::Protocol(format!("not a server address: {e}")))?;
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(Self { base, http })
+    }
+
+    pub fn base(&self) -> &str {
+        self.base.as_str()
+    }
+
+    async fn send<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&Secret>,
+        idempotency_key: Option<&str>,
+        body: Option<&B>,
+    ) -> ClientResult<reqwest::Response> {
+        let url = self
+            .base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let mut request = self.http.request(method, url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token.expose());
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ClientError::Offline(without_url(&e)))?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        let text = response
+            .text()
+            .await
+            .map_err(|e| ClientError::Offline(without_url(&e)))?;
+        match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => Err(ClientError::Api {
+                status: status.as_u16(),
+                detail: body.error,
+                retry_after,
+            }),
+            // A proxy's page, or a server that is starting: treat as offline.
+            Err(_) if status.is_server_error() || status == StatusCode::BAD_GATEWAY => Err(
+                ClientError::Offline(format!("the server answered {status}")),
+            ),
+            Err(_) => Err(ClientError::Protocol(format!(
+                "{status} without an error body"
+            ))),
+        }
+    }
+
+    async fn json<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&Secret>,
+        idempotency_key: Option<&str>,
+        body: Option<&B>,
+    ) -> ClientResult<T> {
+        let response = self
+            .send(method, path, token, idempotency_key, body)
+            .await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Offline(without_url(&e)))?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
+    pub async fn insurer(&self) -> ClientResult<InsurerInfo> {
+        self.json::<_, ()>(Method::GET, "api/v1/insurer", None, None, None)
+            .await
+    }
+
+    pub async fn login(&self, login_id: &str, password: &Secret) -> ClientResult<SessionResponse> {
+        let body = serde_json::json!({"login_id": login_id, "password": password.expose()});
+        self.json(Method::POST, "api/v1/sessions", None, None, Some(&body))
+            .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &Secret) -> ClientResult<SessionResponse> {
+        let body = serde_json::json!({"refresh_token": refresh_token.expose()});
+        self.json(
+            Method::POST,
+            "api/v1/sessions/refresh",
+            None,
+            None,
+            Some(&body),
+        )
+        .await
+    }
+
+    pub async fn logout(&self, access: &Secret) -> ClientResult<()> {
+        self.send::<()>(Method::DELETE, "api/v1/sessions", Some(access), None, None)
+            .await
+            .map(drop)
+    }
+
+    pub async fn check_in(&self, access: &Secret) -> ClientResult<CheckInResponse> {
+        self.json(
+            Method::POST,
+            "api/v1/check-ins",
+            Some(access),
+            None,
+            Some(&serde_json::json!({})),
+        )
+        .await
+    }
+
+    pub async fn post_records(
+        &self,
+        access: &Secret,
+        idempotency_key: &str,
+        request: &RecordsRequest,
+    ) -> ClientResult<RecordsResponse> {
+        self.json(
+            Method::POST,
+            "api/v1/records",
+            Some(access),
+            Some(idempotency_key),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn changes(
+        &self,
+        access: &Secret,
+        since: Option<&str>,
+        limit: u32,
+    ) -> ClientResult<ChangesResponse> {
+        let mut path = format!("api/v1/changes?limit={limit}");
+        if let Some(since) = since {
+            path.push_str("&since=");
+            path.push_str(
+                &url::form_urlencoded::byte_serialize(since.as_bytes()).collect::<String>(),
+            );
+        }
+        self.json::<_, ()>(Method::GET, &path, Some(access), None, None)
+            .await
+    }
+
+    pub async fn points(&self, access: &Secret) -> ClientResult<PointsSummary> {
+        self.json::<_, ()>(Method::GET, "api/v1/points", Some(access), None, None)
+            .await
+    }
+}
+
+/// reqwest's message names the URL, which may carry a token in its query:
+/// keep the reason only.
+fn without_url(err: &reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "no connection"
+    } else if err.is_body() || err.is_decode() {
+        "the answer broke off"
+    } else {
+        "the request failed"
+    };
+    let mut source = std::error::Error::source(err);
+    let mut detail = String::new();
+    while let Some(cause) = source {
+        detail = cause.to_string();
+        source = cause.source();
+    }
+    if detail.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind} ({detail})")
+    }
+}
