@@ -158,6 +158,93 @@ const BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BU
 </busconfig>
 "#;
 
+/// A private session bus with an unlocked GNOME keyring on it: the OS
+/// keychain (Secret Service) as a member's desktop has it, in a temporary
+/// home. Processes given [`KeyringBus::env`] keep their secrets there.
+pub struct KeyringBus {
+    bus: String,
+    home: tempfile::TempDir,
+    // The keyring before its bus.
+    _keyring: Guard,
+    _dbus: Guard,
+}
+
+impl KeyringBus {
+    pub fn start(name: &str) -> Result<Self> {
+        let home = tempfile::Builder::new().prefix("kenpo-keyring-").tempdir()?;
+        let bus_config = home.path().join("bus.conf");
+        std::fs::write(&bus_config, BUS_CONFIG)?;
+        let mut dbus = Guard::spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .arg("--nofork")
+                .arg("--print-address=1")
+                .arg(format!("--config-file={}", bus_config.display()))
+                .stdout(Stdio::piped())
+                .stderr(log_file(name, "dbus")?),
+        )?;
+        let bus = first_line(&mut dbus.child, "dbus-daemon")?;
+        let runtime = home.path().join("run");
+        std::fs::create_dir_all(&runtime)?;
+        let mut keyring = Guard::spawn(
+            "gnome-keyring-daemon",
+            Command::new("gnome-keyring-daemon")
+                .args(["--foreground", "--unlock", "--components=secrets"])
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+                .env("HOME", home.path())
+                .env("XDG_DATA_HOME", home.path().join("data"))
+                .env("XDG_RUNTIME_DIR", &runtime)
+                .stdin(Stdio::piped())
+                .stdout(log_file(name, "keyring")?)
+                .stderr(log_file(name, "keyring-err")?),
+        )?;
+        // --unlock reads the login keyring's password until end of input.
+        if let Some(mut stdin) = keyring.child.stdin.take() {
+            use std::io::Write;
+            stdin.write_all(b"kenpo-test-keyring")?;
+        }
+        let keyring_bus = Self {
+            bus,
+            home,
+            _keyring: keyring,
+            _dbus: dbus,
+        };
+        keyring_bus.wait_for_secrets()?;
+        Ok(keyring_bus)
+    }
+
+    fn wait_for_secrets(&self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let out = Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+                .output()?;
+            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        anyhow::bail!("gnome-keyring-daemon did not come up on the test bus")
+    }
+
+    /// The environment that puts a process on this bus.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![("DBUS_SESSION_BUS_ADDRESS", self.bus.clone())]
+    }
+
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
+    }
+}
+
 /// A private desktop: display, session bus, notification daemon, folders.
 pub struct Desktop {
     name: String,
