@@ -171,7 +171,9 @@ pub struct KeyringBus {
 
 impl KeyringBus {
     pub fn start(name: &str) -> Result<Self> {
-        let home = tempfile::Builder::new().prefix("kenpo-keyring-").tempdir()?;
+        let home = tempfile::Builder::new()
+            .prefix("kenpo-keyring-")
+            .tempdir()?;
         let bus_config = home.path().join("bus.conf");
         std::fs::write(&bus_config, BUS_CONFIG)?;
         let mut dbus = Guard::spawn(

@@ -186,7 +186,9 @@ async fn server_values(world: &World) -> BTreeMap<(String, String), f64> {
         .server_get(&format!("/records?from=2019-01-01&to={}", today()))
         .await;
     assert!(list["records"].is_array(), "{list}");
-    values(&json!({"records": list["records"].as_array().unwrap().iter().map(|r| json!({"record": r})).collect::<Vec<_>>()}))
+    values(
+        &json!({"records": list["records"].as_array().unwrap().iter().map(|r| json!({"record": r})).collect::<Vec<_>>()}),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,7 +197,13 @@ async fn sync_pages_and_batches_at_their_edges() {
     world.device("origin").await;
     for day in 0..7 {
         world
-            .save("origin", &days_ago(day), "steps", &format!("{}", 1000 + day), &stamp(1))
+            .save(
+                "origin",
+                &days_ago(day),
+                "steps",
+                &format!("{}", 1000 + day),
+                &stamp(1),
+            )
             .await;
     }
     let report = world.sync("origin", 500, 500).await;
@@ -214,13 +222,18 @@ async fn sync_pages_and_batches_at_their_edges() {
         // Each device brings 4 days long past (kept, no points) of its own.
         for n in 0..4 {
             let date = format!("2020-0{}-1{n}", i + 1);
-            world.save(&profile, &date, "weight", "60.5", &stamp(2)).await;
+            world
+                .save(&profile, &date, "weight", "60.5", &stamp(2))
+                .await;
         }
         let report = world.sync(&profile, batch, page).await;
         assert_eq!(report["pushed"], 4, "batch {batch}");
         let dump = world.dump(&profile).await;
         assert_eq!(dump["pending"], 0);
-        assert_eq!(dump["balance"], 1070, "page {page}: every ledger entry once");
+        assert_eq!(
+            dump["balance"], 1070,
+            "page {page}: every ledger entry once"
+        );
         assert_eq!(
             dump["ledger"], origin["ledger"],
             "page {page}: the same ledger"
@@ -237,8 +250,12 @@ async fn sync_pages_and_batches_at_their_edges() {
 async fn edits_made_offline_go_up_once_the_server_answers() {
     let world = World::start("sync_offline").await;
     world.device("pc").await;
-    world.save("pc", &days_ago(0), "steps", "8123", &stamp(1)).await;
-    world.save("pc", &days_ago(0), "weight", "65.4", &stamp(1)).await;
+    world
+        .save("pc", &days_ago(0), "steps", "8123", &stamp(1))
+        .await;
+    world
+        .save("pc", &days_ago(0), "weight", "65.4", &stamp(1))
+        .await;
     // Nothing listens here: the network is down.
     let dead = {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -253,7 +270,13 @@ async fn edits_made_offline_go_up_once_the_server_answers() {
     assert_eq!(report["error"], "offline");
     let dump = world.dump("pc").await;
     assert_eq!(dump["pending"], 2, "kept on this PC");
-    assert!(dump["records"].as_array().unwrap().iter().all(|r| r["pending"] == true));
+    assert!(
+        dump["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["pending"] == true)
+    );
 
     let report = world.sync("pc", 500, 500).await;
     assert_eq!(report["pushed"], 2);
@@ -262,7 +285,11 @@ async fn edits_made_offline_go_up_once_the_server_answers() {
     assert_eq!(dump["balance"], 1020);
     let report = world.sync("pc", 500, 500).await;
     assert_eq!(report["pushed"], 0);
-    assert_eq!(world.server_get("/points").await["balance"], 1020, "granted once");
+    assert_eq!(
+        world.server_get("/points").await["balance"],
+        1020,
+        "granted once"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -273,9 +300,13 @@ async fn the_same_day_edited_on_two_devices_ends_newer_on_both() {
     let (day1, day2) = (days_ago(1), days_ago(2));
     // Day 1: the laptop's edit is newer, and syncs first.
     world.save("desk", &day1, "steps", "1000", &stamp(10)).await;
-    world.save("laptop", &day1, "steps", "2000", &stamp(20)).await;
+    world
+        .save("laptop", &day1, "steps", "2000", &stamp(20))
+        .await;
     // Day 2: the desk's edit is newer, and syncs first.
-    world.save("laptop", &day2, "steps", "4000", &stamp(30)).await;
+    world
+        .save("laptop", &day2, "steps", "4000", &stamp(30))
+        .await;
     world.save("desk", &day2, "steps", "3000", &stamp(40)).await;
     world.sync("laptop", 500, 500).await;
     world.sync("desk", 500, 500).await;
@@ -305,7 +336,9 @@ async fn killed_fifty_times_mid_sync_nothing_is_lost_or_granted_twice() {
     let mut syncs = 0;
     let mut seed: u64 = 0x6b65_6e70_6f;
     for round in 0..50u64 {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let mut child = world
             .agent("pc", &world.base, &["churn", &(seed >> 16).to_string()])
             .stdout(Stdio::piped())
@@ -335,7 +368,11 @@ async fn killed_fifty_times_mid_sync_nothing_is_lost_or_granted_twice() {
             }
         }
     }
-    assert!(last_saved.len() > 20, "the rounds did work: {} records", last_saved.len());
+    assert!(
+        last_saved.len() > 20,
+        "the rounds did work: {} records",
+        last_saved.len()
+    );
     assert!(syncs > 10, "and synced in between: {syncs}");
 
     // One last, undisturbed sync: then server and PC agree.
@@ -343,7 +380,11 @@ async fn killed_fifty_times_mid_sync_nothing_is_lost_or_granted_twice() {
     let dump = world.dump("pc").await;
     assert_eq!(dump["pending"], 0);
     let local = values(&dump);
-    assert_eq!(local, server_values(&world).await, "the same records on both");
+    assert_eq!(
+        local,
+        server_values(&world).await,
+        "the same records on both"
+    );
     // Every edit the PC confirmed is there, as it was or newer.
     let stamps: HashMap<(String, String), String> = dump["records"]
         .as_array()
@@ -361,18 +402,29 @@ async fn killed_fifty_times_mid_sync_nothing_is_lost_or_granted_twice() {
         })
         .collect();
     for (key, saved_at) in &last_saved {
-        let kept = stamps.get(key).unwrap_or_else(|| panic!("{key:?} was lost"));
+        let kept = stamps
+            .get(key)
+            .unwrap_or_else(|| panic!("{key:?} was lost"));
         let kept = chrono::DateTime::parse_from_rfc3339(kept).unwrap();
         let saved = chrono::DateTime::parse_from_rfc3339(saved_at).unwrap();
-        assert!(kept >= saved, "{key:?}: {kept} older than the saved {saved}");
+        assert!(
+            kept >= saved,
+            "{key:?}: {kept} older than the saved {saved}"
+        );
     }
     // Points: registration, then 10 per kind and day inside the 30-day window.
     let earning = local
         .keys()
         .filter(|(date, _)| date.as_str() >= days_ago(29).as_str())
         .count() as i64;
-    let server_balance = world.server_get("/points").await["balance"].as_i64().unwrap();
-    assert_eq!(server_balance, 1000 + 10 * earning, "no grant twice, none missing");
+    let server_balance = world.server_get("/points").await["balance"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        server_balance,
+        1000 + 10 * earning,
+        "no grant twice, none missing"
+    );
     assert_eq!(dump["balance"].as_i64().unwrap(), server_balance);
     let ledger = world.server_get("/points/ledger?limit=500").await;
     assert_eq!(

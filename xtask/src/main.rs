@@ -30,6 +30,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "dunst",
     "imagemagick",
+    // the OS keychain (Secret Service) that the app and its sync tests keep keys in
+    "gnome-keyring",
     // fetching Node.js when the machine has none recent enough
     "curl",
     "ca-certificates",

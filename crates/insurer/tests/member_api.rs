@@ -239,6 +239,44 @@ async fn the_newer_of_one_record_twice_in_a_batch_wins(backend: Backend) {
     s.finish().await;
 }
 
+/// Clients that hang up mid-request (a killed app, a dropped network) must
+/// not leave a pooled connection inside a transaction for the next request.
+async fn clients_that_hang_up_break_nothing(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let token = s.taro().await;
+    let impatient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(3))
+        .build()
+        .unwrap();
+    for i in 0..60u32 {
+        let records: Vec<Value> = (0..50)
+            .map(|d| {
+                let date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()
+                    + chrono::Days::new(u64::from(i * 50 + d));
+                record(&date.to_string(), "steps", json!(d), NOW)
+            })
+            .collect();
+        let _ = impatient
+            .post(s.url("/records"))
+            .bearer_auth(&token)
+            .json(&json!({"records": records}))
+            .send()
+            .await;
+    }
+    for day in 1..=20 {
+        let (status, body) = s
+            .post_auth(
+                "/records",
+                &token,
+                json!({"records": [record(&format!("2026-11-{day:02}"), "weight", json!(60.0), NOW)]}),
+            )
+            .await;
+        assert_eq!(status, 200, "request {day} after the hang-ups: {body}");
+    }
+    assert_books_balance(&s, "U100001").await;
+    s.finish().await;
+}
+
 async fn goals_keep_their_history(backend: Backend) {
     let s = TestServer::start(backend).await;
     let token = s.taro().await;
@@ -1056,6 +1094,7 @@ async fn notices_faq_and_inquiries_need_no_login(backend: Backend) {
 stories!(
     check_in_and_records_earn_by_the_rules,
     the_newer_of_one_record_twice_in_a_batch_wins,
+    clients_that_hang_up_break_nothing,
     goals_keep_their_history,
     an_idempotency_key_answers_once,
     points_expire_at_the_end_of_the_next_fiscal_year,

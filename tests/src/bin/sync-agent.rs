@@ -105,7 +105,10 @@ async fn main() -> anyhow::Result<()> {
             }
             let session = agent.session().await?;
             match sync_once(&agent.store, &session, options).await {
-                Ok(report) => println!("{}", serde_json::json!({"pushed": report.pushed, "pulled": report.pulled})),
+                Ok(report) => println!(
+                    "{}",
+                    serde_json::json!({"pushed": report.pushed, "pulled": report.pulled})
+                ),
                 Err(err) => {
                     println!("{}", serde_json::json!({"error": err.code()}));
                     std::process::exit(3);
@@ -158,13 +161,20 @@ async fn churn(agent: &Agent, seed: u64) -> anyhow::Result<()> {
                 .checked_sub_days(Days::new(next() % 40))
                 .context("date")?;
             let (kind, value) = if next() % 2 == 0 {
-                ("steps", EntryValue::Steps(Steps::new(u32::try_from(next() % 20_000)?)?))
+                (
+                    "steps",
+                    EntryValue::Steps(Steps::new(u32::try_from(next() % 20_000)?)?),
+                )
             } else {
                 let hectograms = 500 + i32::try_from(next() % 400)?;
-                ("weight", EntryValue::Weight(Weight::from_hectograms(hectograms)?))
+                (
+                    "weight",
+                    EntryValue::Weight(Weight::from_hectograms(hectograms)?),
+                )
             };
             // Millisecond stamps that never repeat across restarts.
-            let now: DateTime<FixedOffset> = chrono::Utc::now().with_timezone(&kenpo_domain::time::JST);
+            let now: DateTime<FixedOffset> =
+                chrono::Utc::now().with_timezone(&kenpo_domain::time::JST);
             agent.store.save(date, value, now).await?;
             let number = match value {
                 EntryValue::Steps(s) => f64::from(s.get()),

@@ -72,7 +72,23 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     let (router, _) = routes().split_for_parts();
-    router.with_state(state)
+    router
+        .with_state(state)
+        .layer(axum::middleware::from_fn(run_to_completion))
+}
+
+/// Runs each request to its end in its own task, even when the client hangs
+/// up: a handler dropped halfway would return its database connection to
+/// the pool in the middle of a transaction (sqlx's SQLite pool then refuses
+/// the next `BEGIN`), and a member's write is better finished than lost.
+async fn run_to_completion(request: Request, next: axum::middleware::Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(err) => {
+            tracing::error!(%err, "request task failed");
+            ApiError::internal().into_response()
+        }
+    }
 }
 
 /// The OpenAPI document of [`router`], served at `GET /api/v1/openapi.json`
