@@ -334,7 +334,7 @@ async fn killed_fifty_times_mid_sync_nothing_is_lost_or_granted_twice() {
     world.device("pc").await;
     let mut last_saved: HashMap<(String, String), String> = HashMap::new();
     let mut syncs = 0;
-    let mut seed: u64 = 0x6b65_6e70_6f;
+    let mut seed: u64 = 0x006b_656e_706f;
     for round in 0..50u64 {
         seed = seed
             .wrapping_mul(6_364_136_223_846_793_005)

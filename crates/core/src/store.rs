@@ -128,6 +128,7 @@ fn entry_of(kind: &str, goal_id: i64, value: i64) -> LocalResult<EntryValue> {
 }
 
 type RecordRow = (String, String, i64, i64, String);
+type LedgerRow = (i64, String, String, i64, Option<String>, Option<String>);
 
 fn record_of((date, kind, goal_id, value, updated_at): RecordRow) -> LocalResult<Record> {
     let updated_at =
@@ -504,7 +505,7 @@ impl LocalStore {
 
     /// The mirrored ledger, newest first.
     pub async fn ledger(&self, limit: u32) -> LocalResult<Vec<LedgerEntryInfo>> {
-        let rows: Vec<(i64, String, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        let rows: Vec<LedgerRow> = sqlx::query_as(
             "SELECT id, date, code, points, expires_on, note FROM ledger ORDER BY id DESC LIMIT $1",
         )
         .bind(i64::from(limit))

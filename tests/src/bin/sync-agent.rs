@@ -8,6 +8,7 @@
 //! sync-agent … sync [BATCH PAGE]
 //! sync-agent … dump                                 (JSON on stdout)
 //! sync-agent … churn SEED                           (save and sync until killed)
+//! sync-agent … fill DAYS                            (steps and weight for DAYS days; save times)
 //! ```
 //!
 //! `churn` prints `saved DATE KIND VALUE UPDATED_AT` after each local
@@ -135,6 +136,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{dump}");
         }
         ["churn", seed] => churn(&agent, seed.parse()?).await?,
+        ["fill", days] => fill(&agent, days.parse()?).await?,
         other => bail!("unknown command {other:?}"),
     }
     agent.store.close().await;
@@ -195,4 +197,35 @@ async fn churn(agent: &Agent, seed: u64) -> anyhow::Result<()> {
         }
         stdout.flush()?;
     }
+}
+
+/// Saves steps and weight for each of the last `days` days, one save at a
+/// time as the member would, and prints how long the saves took.
+async fn fill(agent: &Agent, days: u64) -> anyhow::Result<()> {
+    let today = kenpo_domain::time::jst_date(chrono::Utc::now());
+    let mut times = Vec::new();
+    for back in 0..days {
+        let date = today.checked_sub_days(Days::new(back)).context("date")?;
+        for value in [
+            EntryValue::Steps(Steps::new(u32::try_from(3_000 + back % 9_000)?)?),
+            EntryValue::Weight(Weight::from_hectograms(600 + i32::try_from(back % 100)?)?),
+        ] {
+            let now: DateTime<FixedOffset> =
+                chrono::Utc::now().with_timezone(&kenpo_domain::time::JST);
+            let started = std::time::Instant::now();
+            agent.store.save(date, value, now).await?;
+            times.push(started.elapsed());
+        }
+    }
+    times.sort();
+    let ms = |q: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * q).round() as usize)
+            .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    };
+    println!(
+        "{}",
+        serde_json::json!({"saves": times.len(), "p50_ms": ms(0.5), "p99_ms": ms(0.99), "max_ms": ms(1.0)})
+    );
+    Ok(())
 }
