@@ -1,7 +1,11 @@
 //! The commands the UI may call (`noun_verb`). Their TypeScript types are
 //! generated into `ui/src/bindings.ts`.
 
+use chrono::NaiveDate;
+use kenpo_core::desk::{DayView, LoggedIn, PointsView, Profile, SyncStatus};
 use kenpo_core::prefs::Prefs;
+use kenpo_domain::api::{CheckInResponse, Record, RecordValue, Secret};
+use kenpo_domain::entry::{GoalId, RecordKind};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_notification::NotificationExt;
@@ -82,4 +86,132 @@ async fn ensure_notification_service() -> Result<(), CommandError> {
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 async fn ensure_notification_service() -> Result<(), CommandError> {
     Ok(())
+}
+
+// ------------------------------------------------------------ the member
+
+/// The profiles on this PC, the one in use, and whether the keychain answers.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct ProfilesView {
+    pub profiles: Vec<Profile>,
+    pub last: Option<String>,
+    pub active: Option<Profile>,
+    pub locked: bool,
+    /// Why the OS keychain cannot be used, when it cannot (the app then
+    /// saves nothing: no login, no records).
+    pub keychain_error: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn profiles_get(state: State<'_, AppState>) -> Result<ProfilesView, CommandError> {
+    let (profiles, last) = state.desk.profiles()?;
+    Ok(ProfilesView {
+        profiles,
+        last,
+        active: state.desk.active_profile().await,
+        locked: state.desk.is_locked().await,
+        keychain_error: state.desk.keychain_status().err().map(|e| e.to_string()),
+    })
+}
+
+/// Opens a profile of this PC; `false` when its session has ended and the
+/// member must log in again.
+#[tauri::command]
+#[specta::specta]
+pub async fn profile_open(state: State<'_, AppState>, id: String) -> Result<bool, CommandError> {
+    Ok(state.desk.open_profile(&id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn session_login(
+    state: State<'_, AppState>,
+    server: String,
+    login_id: String,
+    password: String,
+) -> Result<LoggedIn, CommandError> {
+    Ok(state
+        .desk
+        .login(&server, &login_id, &Secret::new(password))
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn session_logout(state: State<'_, AppState>) -> Result<(), CommandError> {
+    Ok(state.desk.logout().await?)
+}
+
+/// One day of the Today screen (`date`: YYYY-MM-DD, Japan's calendar).
+#[tauri::command]
+#[specta::specta]
+pub async fn day_get(state: State<'_, AppState>, date: NaiveDate) -> Result<DayView, CommandError> {
+    Ok(state.desk.day(date).await?)
+}
+
+/// Saves one value of one day on this PC at once: steps (a whole number),
+/// weight (kg, one decimal) or a goal (achieved or not). Checked by
+/// kenpo-domain; a bad value fails with `validation` and its field.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_save(
+    state: State<'_, AppState>,
+    date: NaiveDate,
+    kind: RecordKind,
+    value: RecordValue,
+    goal_id: Option<GoalId>,
+) -> Result<DayView, CommandError> {
+    let now = chrono::Utc::now().with_timezone(&kenpo_domain::time::JST);
+    let entry = Record {
+        date,
+        kind,
+        goal_id,
+        value,
+        updated_at: now.fixed_offset(),
+    }
+    .entry()
+    .map_err(|err| CommandError::from(kenpo_core::desk::DeskError::Entry(err)))?;
+    state.desk.save(date, entry).await?;
+    Ok(state.desk.day(date).await?)
+}
+
+/// Syncs now; the state for the sync indicator.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncStatus, CommandError> {
+    Ok(state.desk.sync().await?)
+}
+
+/// The daily login point.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_in(state: State<'_, AppState>) -> Result<CheckInResponse, CommandError> {
+    Ok(state.desk.check_in().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn points_get(state: State<'_, AppState>) -> Result<PointsView, CommandError> {
+    Ok(state.desk.points().await?)
+}
+
+/// Sets the app-lock PIN (4–12 digits), or removes it with `null`.
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_set(state: State<'_, AppState>, pin: Option<String>) -> Result<(), CommandError> {
+    Ok(state.desk.set_pin(pin.as_deref()).await?)
+}
+
+/// Locks the app now; `false` when the profile has no PIN.
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_now(state: State<'_, AppState>) -> Result<bool, CommandError> {
+    Ok(state.desk.lock().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_unlock(state: State<'_, AppState>, pin: String) -> Result<(), CommandError> {
+    Ok(state.desk.unlock(&pin).await?)
 }

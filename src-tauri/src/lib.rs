@@ -17,6 +17,7 @@ pub use error::{CommandError, ErrorCode};
 pub struct AppState {
     pub data_dir: PathBuf,
     pub prefs: PrefsStore,
+    pub desk: kenpo_core::desk::Desk,
 }
 
 /// The commands and types exposed to the UI. The same builder serves the
@@ -27,6 +28,18 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::prefs_get,
         commands::prefs_set,
         commands::notification_test,
+        commands::profiles_get,
+        commands::profile_open,
+        commands::session_login,
+        commands::session_logout,
+        commands::day_get,
+        commands::record_save,
+        commands::sync_now,
+        commands::check_in,
+        commands::points_get,
+        commands::lock_set,
+        commands::lock_now,
+        commands::lock_unlock,
     ])
 }
 
@@ -57,6 +70,7 @@ pub fn run() {
             tracing::info!(data_dir = %data_dir.display(), "starting");
             app.manage(AppState {
                 prefs: PrefsStore::new(&data_dir),
+                desk: kenpo_core::desk::Desk::new(&data_dir),
                 data_dir,
             });
             Ok(())

@@ -6,8 +6,8 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfoGet: () => __TAURI_INVOKE<AppInfo>("app_info_get"),
-	prefsGet: () => typedError<Prefs, CommandError>(__TAURI_INVOKE("prefs_get")),
-	prefsSet: (prefs: Prefs) => typedError<Prefs, CommandError>(__TAURI_INVOKE("prefs_set", { prefs })),
+	prefsGet: () => typedError<Prefs, CommandError_Serialize>(__TAURI_INVOKE("prefs_get")),
+	prefsSet: (prefs: Prefs) => typedError<Prefs, CommandError_Serialize>(__TAURI_INVOKE("prefs_set", { prefs })),
 	/**
 	 *  Shows a desktop notification so the member can check that reminders
 	 *  will reach them. The UI passes the text in the member's language.
@@ -15,10 +15,110 @@ export const commands = {
 	 *  Fails with `notification_unavailable` when the desktop has no
 	 *  notification service: the plugin would report success and show nothing.
 	 */
-	notificationTest: (title: string, body: string) => typedError<null, CommandError>(__TAURI_INVOKE("notification_test", { title, body })),
+	notificationTest: (title: string, body: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("notification_test", { title, body })),
+	profilesGet: () => typedError<ProfilesView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("profiles_get")),
+	/**
+	 *  Opens a profile of this PC; `false` when its session has ended and the
+	 *  member must log in again.
+	 */
+	profileOpen: (id: string) => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("profile_open", { id })),
+	sessionLogin: (server: string, loginId: string, password: string) => typedError<LoggedIn_Serialize, CommandError_Serialize>(__TAURI_INVOKE("session_login", { server, loginId, password })),
+	sessionLogout: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("session_logout")),
+	/**  One day of the Today screen (`date`: YYYY-MM-DD, Japan's calendar). */
+	dayGet: (date: string) => typedError<DayView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("day_get", { date })),
+	/**
+	 *  Saves one value of one day on this PC at once: steps (a whole number),
+	 *  weight (kg, one decimal) or a goal (achieved or not). Checked by
+	 *  kenpo-domain; a bad value fails with `validation` and its field.
+	 */
+	recordSave: (date: string, kind: RecordKind, value: RecordValue, goalId: GoalId | null) => typedError<DayView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("record_save", { date, kind, value, goalId })),
+	/**  Syncs now; the state for the sync indicator. */
+	syncNow: () => typedError<SyncStatus_Serialize, CommandError_Serialize>(__TAURI_INVOKE("sync_now")),
+	/**  The daily login point. */
+	checkIn: () => typedError<CheckInResponse, CommandError_Serialize>(__TAURI_INVOKE("check_in")),
+	pointsGet: () => typedError<PointsView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("points_get")),
+	/**  Sets the app-lock PIN (4–12 digits), or removes it with `null`. */
+	lockSet: (pin: string | null) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("lock_set", { pin })),
+	/**  Locks the app now; `false` when the profile has no PIN. */
+	lockNow: () => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("lock_now")),
+	lockUnlock: (pin: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("lock_unlock", { pin })),
 };
 
 /* Types */
+/**
+ *  Every error code of the API. Clients act on the code, never on the message.
+ *  A code this version does not know reads as [`ErrorCode::Unknown`].
+ */
+export type ApiErrorCode = ApiErrorCode_Serialize | ApiErrorCode_Deserialize;
+
+/**
+ *  Every error code of the API. Clients act on the code, never on the message.
+ *  A code this version does not know reads as [`ErrorCode::Unknown`].
+ */
+export type ApiErrorCode_Deserialize = 
+/**  A mailed link's token (or a setup token) is expired, unknown or used. */
+"token_expired" | 
+/**  The identity check failed; one answer for every cause. */
+"identity_mismatch" | "captcha_mismatch" | "auth_key_mismatch" | 
+/**  The new password breaks a rule of the policy; the message names it. */
+"password_policy" | "invalid_email" | "login_id_taken" | "invalid_insurer_number" | 
+/**  Unknown login ID or wrong password; one answer for both. */
+"invalid_credentials" | 
+/**  The initial password must be changed before anything else. */
+"password_change_required" | 
+/**  The person has left the insurer's roster: no login, no earning. */
+"membership_ended" | 
+/**  The same Idempotency-Key came with another body. */
+"idempotency_conflict" | "insufficient_points" | "out_of_stock" | "invalid_address" | 
+/**  The exchange has shipped (or was cancelled) and cannot be cancelled. */
+"not_cancellable" | 
+/**  Too many attempts; the response carries `Retry-After`. */
+"rate_limited" | "not_found" | 
+/**  A value is out of range or malformed; `field` says which. */
+"validation" | 
+/**  No valid access token. */
+"unauthorized" | 
+/**  A valid token that may not do this. */
+"forbidden" | "internal" | 
+/**  The server cannot answer now (e.g. its database is down). */
+"service_unavailable" | 
+/**  A code newer than this version of the client. */
+string;
+
+/**
+ *  Every error code of the API. Clients act on the code, never on the message.
+ *  A code this version does not know reads as [`ErrorCode::Unknown`].
+ */
+export type ApiErrorCode_Serialize = 
+/**  A mailed link's token (or a setup token) is expired, unknown or used. */
+"token_expired" | 
+/**  The identity check failed; one answer for every cause. */
+"identity_mismatch" | "captcha_mismatch" | "auth_key_mismatch" | 
+/**  The new password breaks a rule of the policy; the message names it. */
+"password_policy" | "invalid_email" | "login_id_taken" | "invalid_insurer_number" | 
+/**  Unknown login ID or wrong password; one answer for both. */
+"invalid_credentials" | 
+/**  The initial password must be changed before anything else. */
+"password_change_required" | 
+/**  The person has left the insurer's roster: no login, no earning. */
+"membership_ended" | 
+/**  The same Idempotency-Key came with another body. */
+"idempotency_conflict" | "insufficient_points" | "out_of_stock" | "invalid_address" | 
+/**  The exchange has shipped (or was cancelled) and cannot be cancelled. */
+"not_cancellable" | 
+/**  Too many attempts; the response carries `Retry-After`. */
+"rate_limited" | "not_found" | 
+/**  A value is out of range or malformed; `field` says which. */
+"validation" | 
+/**  No valid access token. */
+"unauthorized" | 
+/**  A valid token that may not do this. */
+"forbidden" | "internal" | 
+/**  The server cannot answer now (e.g. its database is down). */
+"service_unavailable" | 
+/**  A code newer than this version of the client. */
+"unknown";
+
 export type AppInfo = {
 	/**  The app's version (from the workspace manifest). */
 	version: string,
@@ -26,35 +126,329 @@ export type AppInfo = {
 	data_dir: string,
 };
 
+/**  200 answer to `POST /api/v1/check-ins`: 0 points on a second call that day. */
+export type CheckInResponse = {
+	date: string,
+	points_granted: number,
+};
+
 /**
  *  What a failed command returns to the UI: a stable `code` to act on and a
  *  `message` to show. The UI never matches on the message.
  */
-export type CommandError = {
-	code: ErrorCode,
-	message: string,
-};
+export type CommandError = CommandError_Serialize | CommandError_Deserialize;
 
 /**
  *  Every code a command can fail with. The UI switches on these; the
  *  generated TypeScript makes them a union, so a new code is a type error
  *  in the UI until it is handled.
  */
-export type ErrorCode = 
+export type CommandErrorCode = 
 /**  The preferences file could not be read or written. */
 "prefs_io" | 
 /**  The desktop has no notification service. */
 "notification_unavailable" | 
 /**  The notification service refused or failed. */
-"notification_failed";
+"notification_failed" | 
+/**  The OS keychain does not answer: nothing is saved (fail closed). */
+"keychain_unavailable" | "keychain_failed" | 
+/**  The local data cannot be opened with this PC's key. */
+"local_wrong_key" | 
+/**  This build cannot encrypt: nothing is written. */
+"local_no_encryption" | "local_corrupt" | "local_database" | 
+/**  The insurer cannot be reached (the message says why). */
+"offline" | 
+/**  The insurer refused: `api_code` says why, `field` where. */
+"insurer" | 
+/**  The insurer answered something unreadable. */
+"protocol" | 
+/**  The session is over: log in again. */
+"logged_out" | 
+/**  No member is logged in on this PC. */
+"no_profile" | "unknown_profile" | 
+/**  The app is locked: enter the PIN. */
+"locked" | "pin_format" | "pin_mismatch" | 
+/**  A value out of range; `field` says which. */
+"validation" | 
+/**  The list of profiles cannot be read or written. */
+"profiles_io";
+
+/**
+ *  What a failed command returns to the UI: a stable `code` to act on and a
+ *  `message` to show. The UI never matches on the message.
+ */
+export type CommandError_Deserialize = {
+	code: CommandErrorCode,
+	message: string,
+	/**  The insurer's own code, when the insurer refused (`code: insurer`). */
+	api_code?: ApiErrorCode_Deserialize | null,
+	/**  The form field the error belongs to. */
+	field?: string | null,
+};
+
+/**
+ *  What a failed command returns to the UI: a stable `code` to act on and a
+ *  `message` to show. The UI never matches on the message.
+ */
+export type CommandError_Serialize = {
+	code: CommandErrorCode,
+	message: string,
+	/**  The insurer's own code, when the insurer refused (`code: insurer`). */
+	api_code: ApiErrorCode_Serialize | null,
+	/**  The form field the error belongs to. */
+	field: string | null,
+};
+
+/**  One day of the Today screen. */
+export type DayView = DayView_Serialize | DayView_Deserialize;
+
+/**  One day of the Today screen. */
+export type DayView_Deserialize = {
+	date: string,
+	/**  Whether the day still earns points, or is only kept. */
+	earns: boolean,
+	steps?: number | null,
+	/**  Kilograms, one decimal. */
+	weight_kg?: number | null,
+	goals: GoalDay_Deserialize[],
+	/**  Some edit of this day has not reached the server yet. */
+	pending: boolean,
+};
+
+/**  One day of the Today screen. */
+export type DayView_Serialize = {
+	date: string,
+	/**  Whether the day still earns points, or is only kept. */
+	earns: boolean,
+	steps: number | null,
+	/**  Kilograms, one decimal. */
+	weight_kg: number | null,
+	goals: GoalDay_Serialize[],
+	/**  Some edit of this day has not reached the server yet. */
+	pending: boolean,
+};
+
+/**  Points that expire on one day. */
+export type Expiring = {
+	expires_on: string,
+	points: number,
+};
+
+/**
+ *  A member's behaviour goal. A goal the member drops is deactivated, not
+ *  deleted, so its history stays readable.
+ */
+export type Goal = {
+	id: GoalId,
+	label: GoalLabel,
+	active: boolean,
+};
+
+export type GoalDay = GoalDay_Serialize | GoalDay_Deserialize;
+
+export type GoalDay_Deserialize = {
+	goal: Goal,
+	achieved?: boolean | null,
+};
+
+export type GoalDay_Serialize = {
+	goal: Goal,
+	achieved: boolean | null,
+};
+
+/**  A behaviour goal's identifier, assigned by the insurer's server. */
+export type GoalId = number;
+
+/**
+ *  What a behaviour goal says, e.g. 「夜9時以降は間食しない」: trimmed, 1 to
+ *  40 characters, no control or invisible formatting characters.
+ */
+export type GoalLabel = string;
+
+/**
+ *  One line of `GET /api/v1/points/ledger`: grants positive, spending and
+ *  expiry negative.
+ */
+export type LedgerEntryInfo = LedgerEntryInfo_Serialize | LedgerEntryInfo_Deserialize;
+
+/**
+ *  One line of `GET /api/v1/points/ledger`: grants positive, spending and
+ *  expiry negative.
+ */
+export type LedgerEntryInfo_Deserialize = {
+	id: number,
+	date: string,
+	code: RuleCode,
+	points: number,
+	expires_on?: string | null,
+	note?: string | null,
+};
+
+/**
+ *  One line of `GET /api/v1/points/ledger`: grants positive, spending and
+ *  expiry negative.
+ */
+export type LedgerEntryInfo_Serialize = {
+	id: number,
+	date: string,
+	code: RuleCode,
+	points: number,
+	expires_on: string | null,
+	note: string | null,
+};
 
 /**  The UI language. Japanese first: it is the default. */
 export type Locale = "ja" | "en";
+
+/**  What a login found. */
+export type LoggedIn = LoggedIn_Serialize | LoggedIn_Deserialize;
+
+/**  What a login found. */
+export type LoggedIn_Deserialize = {
+	profile: Profile_Deserialize,
+	password_change_required: boolean,
+};
+
+/**  What a login found. */
+export type LoggedIn_Serialize = {
+	profile: Profile_Serialize,
+	password_change_required: boolean,
+};
+
+/**  A lot as the member sees it. */
+export type LotInfo = {
+	granted_on: string,
+	expires_on: string,
+	remaining: number,
+};
+
+/**  `GET /api/v1/points`. */
+export type PointsSummary = {
+	balance: number,
+	lots: LotInfo[],
+	expiring: Expiring[],
+};
+
+/**  The Points screen. */
+export type PointsView = PointsView_Serialize | PointsView_Deserialize;
+
+/**  The Points screen. */
+export type PointsView_Deserialize = {
+	/**  From the server when it answered; else the last synced ledger. */
+	summary?: PointsSummary | null,
+	balance: number,
+	ledger: LedgerEntryInfo_Deserialize[],
+	offline: boolean,
+};
+
+/**  The Points screen. */
+export type PointsView_Serialize = {
+	/**  From the server when it answered; else the last synced ledger. */
+	summary: PointsSummary | null,
+	balance: number,
+	ledger: LedgerEntryInfo_Serialize[],
+	offline: boolean,
+};
 
 export type Prefs = {
 	locale: Locale,
 	text_size: TextSize,
 };
+
+/**  One member at one insurer, as listed on this PC. */
+export type Profile = Profile_Serialize | Profile_Deserialize;
+
+/**  One member at one insurer, as listed on this PC. */
+export type Profile_Deserialize = {
+	id: string,
+	/**  The insurer's server, e.g. `http://127.0.0.1:8787`. */
+	server: string,
+	insurer_name: string,
+	login_id: string,
+	nickname?: string | null,
+};
+
+/**  One member at one insurer, as listed on this PC. */
+export type Profile_Serialize = {
+	id: string,
+	/**  The insurer's server, e.g. `http://127.0.0.1:8787`. */
+	server: string,
+	insurer_name: string,
+	login_id: string,
+	nickname: string | null,
+};
+
+/**  The profiles on this PC, the one in use, and whether the keychain answers. */
+export type ProfilesView = ProfilesView_Serialize | ProfilesView_Deserialize;
+
+/**  The profiles on this PC, the one in use, and whether the keychain answers. */
+export type ProfilesView_Deserialize = {
+	profiles: Profile_Deserialize[],
+	last?: string | null,
+	active?: Profile_Deserialize | null,
+	locked: boolean,
+	/**
+	 *  Why the OS keychain cannot be used, when it cannot (the app then
+	 *  saves nothing: no login, no records).
+	 */
+	keychain_error?: string | null,
+};
+
+/**  The profiles on this PC, the one in use, and whether the keychain answers. */
+export type ProfilesView_Serialize = {
+	profiles: Profile_Serialize[],
+	last: string | null,
+	active: Profile_Serialize | null,
+	locked: boolean,
+	/**
+	 *  Why the OS keychain cannot be used, when it cannot (the app then
+	 *  saves nothing: no login, no records).
+	 */
+	keychain_error: string | null,
+};
+
+/**  The kinds of daily record. */
+export type RecordKind = "steps" | "weight" | "goal";
+
+/**
+ *  A record's value as sent: a number for steps (whole) and weight (kg), a
+ *  boolean (achieved or not) for a goal. Checked by [`Record::entry`].
+ */
+export type RecordValue = boolean | number;
+
+/**
+ *  A rule's code, e.g. `steps`: 1 to 64 lower-case ASCII letters, digits and
+ *  underscores, starting with a letter. Ledger entries that are not rule
+ *  grants use codes of the same form (`exchange`, `expiry`, campaign codes).
+ */
+export type RuleCode = string;
+
+/**  Where the member's data stands with the server. */
+export type SyncState = 
+/**  Everything saved here is on the server too. */
+{ state: "synced" } | 
+/**  Saved on this PC; it goes up at the next sync. */
+{ state: "saved_locally" } | 
+/**  The server could not be reached; `reason` says why. */
+{ state: "offline"; reason: string } | 
+/**  The session is over: log in again to sync. */
+{ state: "logged_out" } | 
+/**  Sync failed for another reason (its code). */
+{ state: "failed"; code: string };
+
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+export type SyncStatus_Deserialize = {
+	/**  Edits waiting to go up. */
+	pending: number,
+	last_sync?: string | null,
+} & SyncState;
+
+export type SyncStatus_Serialize = {
+	/**  Edits waiting to go up. */
+	pending: number,
+	last_sync: string | null,
+} & SyncState;
 
 /**  The text-size switch of the leaflets' portals: 中 (medium) and 大 (large). */
 export type TextSize = "medium" | "large";

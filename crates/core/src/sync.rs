@@ -95,14 +95,26 @@ impl Session {
         password: &Secret,
     ) -> SyncResult<(Self, SessionResponse)> {
         let answer = client.login(login_id, password).await?;
+        let session = Self::adopt(client, keychain, profile, &answer).await?;
+        Ok((session, answer))
+    }
+
+    /// The session of a login already made (`answer`), its tokens kept in
+    /// the keychain under `profile`.
+    pub async fn adopt(
+        client: InsurerClient,
+        keychain: Keychain,
+        profile: &str,
+        answer: &SessionResponse,
+    ) -> SyncResult<Self> {
         let session = Self {
             client,
             keychain,
             profile: profile.to_owned(),
             tokens: Mutex::new(None),
         };
-        session.keep(&answer).await?;
-        Ok((session, answer))
+        session.keep(answer).await?;
+        Ok(session)
     }
 
     /// The session kept in the keychain for `profile`, if there is one.

@@ -39,6 +39,7 @@ use crate::points::{Frequency, Grant, PointRule, ReportKind, RuleCode};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
+#[serde(rename = "ApiErrorCode")]
 pub enum ErrorCode {
     /// A mailed link's token (or a setup token) is expired, unknown or used.
     TokenExpired,
