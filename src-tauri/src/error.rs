@@ -42,6 +42,8 @@ pub enum ErrorCode {
     Validation,
     /// The list of profiles cannot be read or written.
     ProfilesIo,
+    /// The demo insurer could not be started or read.
+    DemoFailed,
 }
 
 /// What a failed command returns to the UI: a stable `code` to act on and a

@@ -4,6 +4,7 @@
 //! error to a [`CommandError`].
 
 pub mod commands;
+pub mod demo;
 mod error;
 
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub data_dir: PathBuf,
     pub prefs: PrefsStore,
     pub desk: kenpo_core::desk::Desk,
+    pub demo: demo::Demo,
 }
 
 /// The commands and types exposed to the UI. The same builder serves the
@@ -40,6 +42,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::lock_set,
         commands::lock_now,
         commands::lock_unlock,
+        demo::demo_start,
+        demo::demo_mailbox,
     ])
 }
 
@@ -62,6 +66,7 @@ pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_shell::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -71,13 +76,21 @@ pub fn run() {
             app.manage(AppState {
                 prefs: PrefsStore::new(&data_dir),
                 desk: kenpo_core::desk::Desk::new(&data_dir),
+                demo: demo::Demo::default(),
                 data_dir,
             });
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
-    if let Err(err) = result {
-        tracing::error!(%err, "Kenpo Desk could not start");
-        std::process::exit(1);
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    match result {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                demo::on_exit(app);
+            }
+        }),
+        Err(err) => {
+            tracing::error!(%err, "Kenpo Desk could not start");
+            std::process::exit(1);
+        }
     }
 }

@@ -42,6 +42,10 @@ export const commands = {
 	/**  Locks the app now; `false` when the profile has no PIN. */
 	lockNow: () => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("lock_now")),
 	lockUnlock: (pin: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("lock_unlock", { pin })),
+	/**  Starts the demo insurer (or answers the one already running). */
+	demoStart: () => typedError<DemoInsurer, CommandError_Serialize>(__TAURI_INVOKE("demo_start")),
+	/**  The demo mailbox: the demo insurer's mails to `to`, newest last. */
+	demoMailbox: (to: string) => typedError<SandboxMail[], CommandError_Serialize>(__TAURI_INVOKE("demo_mailbox", { to })),
 };
 
 /* Types */
@@ -171,7 +175,9 @@ export type CommandErrorCode =
 /**  A value out of range; `field` says which. */
 "validation" | 
 /**  The list of profiles cannot be read or written. */
-"profiles_io";
+"profiles_io" | 
+/**  The demo insurer could not be started or read. */
+"demo_failed";
 
 /**
  *  What a failed command returns to the UI: a stable `code` to act on and a
@@ -226,6 +232,11 @@ export type DayView_Serialize = {
 	goals: GoalDay_Serialize[],
 	/**  Some edit of this day has not reached the server yet. */
 	pending: boolean,
+};
+
+export type DemoInsurer = {
+	/**  The demo insurer's address, for login and registration. */
+	server: string,
 };
 
 /**  Points that expire on one day. */
@@ -422,6 +433,14 @@ export type RecordValue = boolean | number;
  *  grants use codes of the same form (`exchange`, `expiry`, campaign codes).
  */
 export type RuleCode = string;
+
+/**  A mail in the sandbox outbox. */
+export type SandboxMail = {
+	to: string,
+	subject: string,
+	body: string,
+	sent_at: string,
+};
 
 /**  Where the member's data stands with the server. */
 export type SyncState = 

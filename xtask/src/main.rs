@@ -274,11 +274,43 @@ impl Workspace {
         run(self.npm().args(["run", "build"]))
     }
 
+    /// Builds the demo insurer and puts it where Tauri takes its sidecar
+    /// from (`src-tauri/binaries/kenpo-insurer-<target triple>`): the app's
+    /// build copies it next to the app, and never links it.
+    fn sidecar(&self, release: bool) -> Result<()> {
+        let mut build = self.cargo();
+        build.args(["build", "-p", "kenpo-insurer", "--bin", "kenpo-insurer"]);
+        if release {
+            build.arg("--release");
+        }
+        run(&mut build)?;
+        let out = self.cmd("rustc").arg("-vV").output()?;
+        let triple = String::from_utf8(out.stdout)?
+            .lines()
+            .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+            .context("rustc -vV names no host")?;
+        let built = self
+            .target_dir()
+            .join(if release { "release" } else { "debug" })
+            .join(format!("kenpo-insurer{}", env::consts::EXE_SUFFIX));
+        let dir = self.root.join("src-tauri").join("binaries");
+        std::fs::create_dir_all(&dir)?;
+        let placed = dir.join(format!("kenpo-insurer-{triple}{}", env::consts::EXE_SUFFIX));
+        // Only when it changed: a new file makes the app's build script run again.
+        let same = std::fs::read(&built).ok() == std::fs::read(&placed).ok();
+        if !same {
+            std::fs::copy(&built, &placed)
+                .with_context(|| format!("cannot place the sidecar at {}", placed.display()))?;
+        }
+        Ok(())
+    }
+
     // ---- tasks ---------------------------------------------------------------
 
     fn run_app(&mut self, app_args: &[String]) -> Result<()> {
         self.setup()?;
         self.build_ui()?;
+        self.sidecar(false)?;
         run(self.cargo().args(["build", "-p", "kenpo-desk"]))?;
         let app = self.target_dir().join("debug").join("kenpo-desk");
         let headless = env::var_os("DISPLAY").is_none() && env::var_os("WAYLAND_DISPLAY").is_none();
@@ -307,6 +339,7 @@ impl Workspace {
             run(self.npm().args(["run", "check"]))
         })?;
         step("UI tests (vitest)", || run(self.npm().args(["test"])))?;
+        step("the demo insurer sidecar", || self.sidecar(false))?;
         step("clippy", || {
             run(self.cargo().args([
                 "clippy",
@@ -349,6 +382,7 @@ impl Workspace {
     fn e2e(&mut self) -> Result<()> {
         self.setup()?;
         self.build_ui()?;
+        self.sidecar(false)?;
         run(self.cargo().args(["build", "-p", "kenpo-desk"]))?;
         run(self.cargo().args(["test", "-p", "kenpo-e2e"]))
     }
@@ -357,6 +391,7 @@ impl Workspace {
         // The shell crate only needs ui/dist to exist; the UI itself may not
         // build until the bindings it imports are written.
         std::fs::create_dir_all(self.ui().join("dist"))?;
+        self.sidecar(false)?;
         run(self
             .cargo()
             .args(["test", "-p", "kenpo-desk", "--test", "bindings"])
@@ -525,6 +560,7 @@ impl Workspace {
     fn bench(&mut self) -> Result<()> {
         self.setup()?;
         self.build_ui()?;
+        self.sidecar(true)?;
         run(self
             .cargo()
             .args(["build", "--release", "-p", "kenpo-desk"]))?;

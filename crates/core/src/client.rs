@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use kenpo_domain::api::{
     ChangesResponse, CheckInResponse, ErrorBody, ErrorCode, ErrorDetail, InsurerInfo,
-    PointsSummary, RecordsRequest, RecordsResponse, Secret, SessionResponse,
+    PointsSummary, RecordsRequest, RecordsResponse, SandboxMailbox, Secret, SessionResponse,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -216,6 +216,19 @@ impl InsurerClient {
         }
         self.json::<_, ()>(Method::GET, &path, Some(access), None, None)
             .await
+    }
+
+    /// The sandbox outbox (a demo insurer's mails to `to`), newest last.
+    pub async fn sandbox_mail(&self, to: &str) -> ClientResult<SandboxMailbox> {
+        let to: String = url::form_urlencoded::byte_serialize(to.as_bytes()).collect();
+        self.json::<_, ()>(
+            Method::GET,
+            &format!("api/v1/sandbox/mail?to={to}"),
+            None,
+            None,
+            None,
+        )
+        .await
     }
 
     pub async fn points(&self, access: &Secret) -> ClientResult<PointsSummary> {
