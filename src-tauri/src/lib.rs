@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod demo;
 mod error;
+pub mod registration;
 
 use std::path::PathBuf;
 
@@ -44,6 +45,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::lock_unlock,
         demo::demo_start,
         demo::demo_mailbox,
+        registration::insurer_get,
+        registration::registration_start,
+        registration::captcha_get,
+        registration::registration_identity,
+        registration::registration_auth_key,
+        registration::registration_account,
+        registration::registration_dependent,
+        registration::password_reset_start,
+        registration::password_reset_complete,
+        registration::password_change,
     ])
 }
 

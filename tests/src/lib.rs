@@ -186,55 +186,14 @@ impl KeyringBus {
                 .stderr(log_file(name, "dbus")?),
         )?;
         let bus = first_line(&mut dbus.child, "dbus-daemon")?;
-        let runtime = home.path().join("run");
-        std::fs::create_dir_all(&runtime)?;
-        let mut keyring = Guard::spawn(
-            "gnome-keyring-daemon",
-            Command::new("gnome-keyring-daemon")
-                .args(["--foreground", "--unlock", "--components=secrets"])
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus)
-                .env("HOME", home.path())
-                .env("XDG_DATA_HOME", home.path().join("data"))
-                .env("XDG_RUNTIME_DIR", &runtime)
-                .stdin(Stdio::piped())
-                .stdout(log_file(name, "keyring")?)
-                .stderr(log_file(name, "keyring-err")?),
-        )?;
-        // --unlock reads the login keyring's password until end of input.
-        if let Some(mut stdin) = keyring.child.stdin.take() {
-            use std::io::Write;
-            stdin.write_all(b"kenpo-test-keyring")?;
-        }
+        let keyring = start_keyring(name, home.path(), &bus)?;
         let keyring_bus = Self {
             bus,
             home,
             _keyring: keyring,
             _dbus: dbus,
         };
-        keyring_bus.wait_for_secrets()?;
         Ok(keyring_bus)
-    }
-
-    fn wait_for_secrets(&self) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            let out = Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
-                .output()?;
-            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        anyhow::bail!("gnome-keyring-daemon did not come up on the test bus")
     }
 
     /// The environment that puts a process on this bus.
@@ -247,13 +206,57 @@ impl KeyringBus {
     }
 }
 
+/// GNOME keyring's Secret Service on `bus`, its login keyring unlocked,
+/// its files under `home`; up when this returns.
+fn start_keyring(name: &str, home: &std::path::Path, bus: &str) -> Result<Guard> {
+    let runtime = home.join("run");
+    std::fs::create_dir_all(&runtime)?;
+    let mut keyring = Guard::spawn(
+        "gnome-keyring-daemon",
+        Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus)
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("keyring-data"))
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .stdin(Stdio::piped())
+            .stdout(log_file(name, "keyring")?)
+            .stderr(log_file(name, "keyring-err")?),
+    )?;
+    // --unlock reads the login keyring's password until end of input.
+    if let Some(mut stdin) = keyring.child.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(b"kenpo-test-keyring")?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let out = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus)
+            .output()?;
+        if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
+            return Ok(keyring);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    anyhow::bail!("gnome-keyring-daemon did not come up on the test bus")
+}
+
 /// A private desktop: display, session bus, notification daemon, folders.
 pub struct Desktop {
     name: String,
     display: String,
     bus: String,
     home: tempfile::TempDir,
-    // Dropped in reverse order of start: the daemon before its bus and display.
+    // Dropped in reverse order of start: the daemons before their bus and display.
+    _keyring: Option<Guard>,
     _dunst: Option<Guard>,
     _dbus: Guard,
     _xvfb: VirtualDisplay,
@@ -262,15 +265,20 @@ pub struct Desktop {
 impl Desktop {
     /// Starts a desktop; `name` names its log files under `target/e2e/logs/`.
     pub fn start(name: &str) -> Result<Self> {
-        Self::start_with(name, true)
+        Self::start_with(name, true, true)
     }
 
     /// A desktop whose session has no notification service.
     pub fn start_without_notifications(name: &str) -> Result<Self> {
-        Self::start_with(name, false)
+        Self::start_with(name, false, true)
     }
 
-    fn start_with(name: &str, notifications: bool) -> Result<Self> {
+    /// A desktop whose session has no keychain (Secret Service).
+    pub fn start_without_keychain(name: &str) -> Result<Self> {
+        Self::start_with(name, true, false)
+    }
+
+    fn start_with(name: &str, notifications: bool, keychain: bool) -> Result<Self> {
         let home = tempfile::Builder::new().prefix("kenpo-e2e-").tempdir()?;
         let xvfb = VirtualDisplay::start(log_file(name, "xvfb")?)?;
         let display = xvfb.name().to_owned();
@@ -300,11 +308,17 @@ impl Desktop {
         } else {
             None
         };
+        let keyring = if keychain {
+            Some(start_keyring(name, home.path(), &bus)?)
+        } else {
+            None
+        };
         let desktop = Self {
             name: name.to_owned(),
             display,
             bus,
             home,
+            _keyring: keyring,
             _dunst: dunst,
             _dbus: dbus,
             _xvfb: xvfb,

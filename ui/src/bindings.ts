@@ -46,9 +46,40 @@ export const commands = {
 	demoStart: () => typedError<DemoInsurer, CommandError_Serialize>(__TAURI_INVOKE("demo_start")),
 	/**  The demo mailbox: the demo insurer's mails to `to`, newest last. */
 	demoMailbox: (to: string) => typedError<SandboxMail[], CommandError_Serialize>(__TAURI_INVOKE("demo_mailbox", { to })),
+	/**  The insurer's settings (name, ways in, password policy, entry window). */
+	insurerGet: (server: string) => typedError<InsurerInfo_Serialize, CommandError_Serialize>(__TAURI_INVOKE("insurer_get", { server })),
+	/**
+	 *  Step 1: the insurer mails a link to `email` (the same answer whether or
+	 *  not the address is known).
+	 */
+	registrationStart: (server: string, email: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("registration_start", { server, email })),
+	/**  A captcha image (base64 PNG); calling again is the refresh. */
+	captchaGet: (server: string) => typedError<Captcha, CommandError_Serialize>(__TAURI_INVOKE("captcha_get", { server })),
+	/**  Step 2: identity; answers the 8-digit auth key, shown once. */
+	registrationIdentity: (server: string, request: IdentityRequest) => typedError<IdentityResponse, CommandError_Serialize>(__TAURI_INVOKE("registration_identity", { server, request })),
+	/**  Step 3: the auth key with the second link's token. */
+	registrationAuthKey: (server: string, request: AuthKeyRequest) => typedError<AuthKeyResponse, CommandError_Serialize>(__TAURI_INVOKE("registration_auth_key", { server, request })),
+	/**  Step 4: the account. */
+	registrationAccount: (server: string, request: AccountSetupRequest) => typedError<MemberCreated, CommandError_Serialize>(__TAURI_INVOKE("registration_account", { server, request })),
+	/**  A dependent spouse's registration with their card. */
+	registrationDependent: (server: string, request: DependentRegistrationRequest) => typedError<MemberCreated, CommandError_Serialize>(__TAURI_INVOKE("registration_dependent", { server, request })),
+	/**  "Forgot password": a reset link goes to the account's notification address. */
+	passwordResetStart: (server: string, loginId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("password_reset_start", { server, loginId })),
+	passwordResetComplete: (server: string, request: PasswordResetCompletion) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("password_reset_complete", { server, request })),
+	/**  Changes the logged-in member's password. */
+	passwordChange: (currentPassword: string, newPassword: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("password_change", { currentPassword, newPassword })),
 };
 
 /* Types */
+/**  `POST /api/v1/registrations/account` → 201 [`MemberCreated`]. */
+export type AccountSetupRequest = {
+	setup_token: Secret,
+	login_id: string,
+	password: Secret,
+	notification_email: string,
+	nickname: string,
+};
+
 /**
  *  Every error code of the API. Clients act on the code, never on the message.
  *  A code this version does not know reads as [`ErrorCode::Unknown`].
@@ -129,6 +160,34 @@ export type AppInfo = {
 	/**  The folder holding the member's local data. */
 	data_dir: string,
 };
+
+/**  認証キー: the 8-digit key shown once on screen during registration. */
+export type AuthKey = string;
+
+/**  `POST /api/v1/registrations/auth-key`, with the confirmation token. */
+export type AuthKeyRequest = {
+	token: Secret,
+	auth_key: string,
+};
+
+/**  200 answer to the auth key. */
+export type AuthKeyResponse = {
+	setup_token: Secret,
+};
+
+/**  `GET /api/v1/captcha`: a new challenge (calling again is the "refresh"). */
+export type Captcha = {
+	captcha_id: string,
+	/**  A PNG image, base64. */
+	image_png: string,
+};
+
+/**  Which characters a password may consist of. */
+export type CharacterRule = 
+/**  Any printable character: no control characters. */
+"any_printable" | 
+/**  Only `a`–`z` and `0`–`9`, at least one of each (the leaflet's rule). */
+"lowercase_and_digits";
 
 /**  200 answer to `POST /api/v1/check-ins`: 0 points on a second call that day. */
 export type CheckInResponse = {
@@ -239,11 +298,40 @@ export type DemoInsurer = {
 	server: string,
 };
 
+/**  `POST /api/v1/registrations/dependent` → 201 [`MemberCreated`]. */
+export type DependentRegistrationRequest = {
+	card_symbol: string,
+	card_number: string,
+	insurer_number: string,
+	birth_date: string,
+	captcha_id: string,
+	captcha_answer: string,
+	login_id: string,
+	password: Secret,
+	notification_email: string,
+	nickname: string,
+};
+
+/**
+ *  How far back a member may fill in days and still earn points: today and
+ *  the `days − 1` days before it. Set by the insurer; 30 by default.
+ */
+export type EntryWindow = number;
+
 /**  Points that expire on one day. */
 export type Expiring = {
 	expires_on: string,
 	points: number,
 };
+
+/**  How often a rule can be earned. */
+export type Frequency = 
+/**  Once per member, ever. */
+"once" | 
+/**  Once per member and Japanese calendar day. */
+"daily" | 
+/**  Once per member and fiscal year. */
+"fiscal_year";
 
 /**
  *  A member's behaviour goal. A goal the member drops is deactivated, not
@@ -275,6 +363,62 @@ export type GoalId = number;
  *  40 characters, no control or invisible formatting characters.
  */
 export type GoalLabel = string;
+
+/**  `POST /api/v1/registrations/identity`. */
+export type IdentityRequest = {
+	token: Secret,
+	birth_date: string,
+	sex: Sex,
+	card_number: string,
+	card_symbol: string,
+	captcha_id: string,
+	captcha_answer: string,
+};
+
+/**  200 answer to the identity check: the auth key, shown on screen only. */
+export type IdentityResponse = {
+	auth_key: AuthKey,
+};
+
+/**  `GET /api/v1/insurer`. */
+export type InsurerInfo = InsurerInfo_Serialize | InsurerInfo_Deserialize;
+
+/**  `GET /api/v1/insurer`. */
+export type InsurerInfo_Deserialize = {
+	name: string,
+	insurer_number: InsurerNumber,
+	sandbox: boolean,
+	registration_methods: RegistrationMethod[],
+	password_policy: PasswordPolicy,
+	entry_window_days: EntryWindow,
+	point_rules: PointRuleInfo_Deserialize[],
+};
+
+/**  `GET /api/v1/insurer`. */
+export type InsurerInfo_Serialize = {
+	name: string,
+	insurer_number: InsurerNumber,
+	sandbox: boolean,
+	registration_methods: RegistrationMethod[],
+	password_policy: PasswordPolicy,
+	entry_window_days: EntryWindow,
+	point_rules: PointRuleInfo_Serialize[],
+};
+
+/**
+ *  保険者番号: eight digits, the last a check digit.
+ * 
+ *  The check digit: weights 2,1,2,1,2,1,2 on the first seven digits, add the
+ *  digits of each product, check = (10 − sum mod 10) mod 10.
+ * 
+ *  ```
+ *  use kenpo_domain::id::InsurerNumber;
+ * 
+ *  assert!("06273494".parse::<InsurerNumber>().is_ok());
+ *  assert!("06273495".parse::<InsurerNumber>().is_err());
+ *  ```
+ */
+export type InsurerNumber = string;
 
 /**
  *  One line of `GET /api/v1/points/ledger`: grants positive, spending and
@@ -331,6 +475,76 @@ export type LotInfo = {
 	granted_on: string,
 	expires_on: string,
 	remaining: number,
+};
+
+/**  201 answer to a registration. */
+export type MemberCreated = {
+	member_id: MemberId,
+};
+
+/**  A member's identifier on the insurer's server. */
+export type MemberId = number;
+
+/**
+ *  A password policy. Deserializing validates it, so a policy that allows
+ *  passwords shorter than [`PasswordPolicy::MIN_LENGTH_FLOOR`] or longer than
+ *  [`PasswordPolicy::MAX_LENGTH_CEILING`] cannot be loaded; fields left out
+ *  take the default's values.
+ * 
+ *  ```
+ *  use kenpo_domain::password::PasswordPolicy;
+ * 
+ *  let policy: PasswordPolicy = serde_json::from_str(
+ *      r#"{"min_length":12,"max_length":128,"characters":"any_printable",
+ *          "reject_common":true,"reject_login_id":true}"#,
+ *  ).unwrap();
+ *  assert_eq!(policy, PasswordPolicy::default());
+ *  ```
+ */
+export type PasswordPolicy = {
+	/**  Fewest characters (Unicode scalar values). */
+	min_length: number,
+	/**  Most characters. */
+	max_length: number,
+	/**  Which characters are allowed and required. */
+	characters: CharacterRule,
+	/**  Refuse passwords on the common-password list. */
+	reject_common: boolean,
+	/**  Refuse passwords that contain the login ID. */
+	reject_login_id: boolean,
+};
+
+/**  `POST /api/v1/password-resets/complete` → 204. */
+export type PasswordResetCompletion = {
+	token: Secret,
+	new_password: Secret,
+};
+
+/**  A points rule as members see it. */
+export type PointRuleInfo = PointRuleInfo_Serialize | PointRuleInfo_Deserialize;
+
+/**  A points rule as members see it. */
+export type PointRuleInfo_Deserialize = {
+	code: RuleCode,
+	label_ja: string,
+	label_en: string,
+	condition_ja?: string | null,
+	condition_en?: string | null,
+	points: number,
+	frequency: Frequency,
+	eligible: Relationship[],
+};
+
+/**  A points rule as members see it. */
+export type PointRuleInfo_Serialize = {
+	code: RuleCode,
+	label_ja: string,
+	label_en: string,
+	condition_ja?: string,
+	condition_en?: string,
+	points: number,
+	frequency: Frequency,
+	eligible: Relationship[],
 };
 
 /**  `GET /api/v1/points`. */
@@ -427,6 +641,26 @@ export type RecordKind = "steps" | "weight" | "goal";
  */
 export type RecordValue = boolean | number;
 
+/**  The ways to get an account. */
+export type RegistrationMethod = 
+/**  E-mail and identity check (健康マイポータル). */
+"email_identity" | 
+/**  An account issued from the roster: `U` + employee number (KENPOS). */
+"issued_id" | 
+/**  A dependent spouse's registration with the insurance card. */
+"dependent_card";
+
+/**
+ *  How a member is related to the insurance, for those who take part in the
+ *  points programme: the insured person or the dependent spouse. Other
+ *  dependants have no account.
+ */
+export type Relationship = 
+/**  被保険者. */
+"insured" | 
+/**  被扶養配偶者. */
+"dependent_spouse";
+
 /**
  *  A rule's code, e.g. `steps`: 1 to 64 lower-case ASCII letters, digits and
  *  underscores, starting with a letter. Ledger entries that are not rule
@@ -441,6 +675,15 @@ export type SandboxMail = {
 	body: string,
 	sent_at: string,
 };
+
+/**
+ *  A password or token: serialized as the plain string it is, but never
+ *  shown by `Debug`, so it cannot end up in a log by accident.
+ */
+export type Secret = string;
+
+/**  Sex as printed on the insurance card and asked by the identity check. */
+export type Sex = "male" | "female";
 
 /**  Where the member's data stands with the server. */
 export type SyncState = 

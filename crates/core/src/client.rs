@@ -5,8 +5,11 @@
 use std::time::Duration;
 
 use kenpo_domain::api::{
-    ChangesResponse, CheckInResponse, ErrorBody, ErrorCode, ErrorDetail, InsurerInfo,
-    PointsSummary, RecordsRequest, RecordsResponse, SandboxMailbox, Secret, SessionResponse,
+    AccountSetupRequest, AuthKeyRequest, AuthKeyResponse, Captcha, ChangesResponse,
+    CheckInResponse, DependentRegistrationRequest, ErrorBody, ErrorCode, ErrorDetail,
+    IdentityRequest, IdentityResponse, InsurerInfo, MemberCreated, PasswordChangeRequest,
+    PasswordResetCompletion, PasswordResetRequest, PointsSummary, RecordsRequest, RecordsResponse,
+    RegistrationRequest, SandboxMailbox, Secret, SessionResponse,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -172,6 +175,130 @@ impl InsurerClient {
         self.send::<()>(Method::DELETE, "api/v1/sessions", Some(access), None, None)
             .await
             .map(drop)
+    }
+
+    // ---- registration (no login): the three ways in and password resets
+
+    pub async fn registration_start(&self, email: &str) -> ClientResult<()> {
+        let body = RegistrationRequest {
+            email: email.to_owned(),
+        };
+        self.send(
+            Method::POST,
+            "api/v1/registrations",
+            None,
+            None,
+            Some(&body),
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn captcha(&self) -> ClientResult<Captcha> {
+        self.json::<_, ()>(Method::GET, "api/v1/captcha", None, None, None)
+            .await
+    }
+
+    pub async fn registration_identity(
+        &self,
+        request: &IdentityRequest,
+    ) -> ClientResult<IdentityResponse> {
+        self.json(
+            Method::POST,
+            "api/v1/registrations/identity",
+            None,
+            None,
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn registration_auth_key(
+        &self,
+        request: &AuthKeyRequest,
+    ) -> ClientResult<AuthKeyResponse> {
+        self.json(
+            Method::POST,
+            "api/v1/registrations/auth-key",
+            None,
+            None,
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn registration_account(
+        &self,
+        request: &AccountSetupRequest,
+    ) -> ClientResult<MemberCreated> {
+        self.json(
+            Method::POST,
+            "api/v1/registrations/account",
+            None,
+            None,
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn registration_dependent(
+        &self,
+        request: &DependentRegistrationRequest,
+    ) -> ClientResult<MemberCreated> {
+        self.json(
+            Method::POST,
+            "api/v1/registrations/dependent",
+            None,
+            None,
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn password_reset_start(&self, login_id: &str) -> ClientResult<()> {
+        let body = PasswordResetRequest {
+            login_id: login_id.to_owned(),
+        };
+        self.send(
+            Method::POST,
+            "api/v1/password-resets",
+            None,
+            None,
+            Some(&body),
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn password_reset_complete(
+        &self,
+        request: &PasswordResetCompletion,
+    ) -> ClientResult<()> {
+        self.send(
+            Method::POST,
+            "api/v1/password-resets/complete",
+            None,
+            None,
+            Some(request),
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn change_password(
+        &self,
+        access: &Secret,
+        request: &PasswordChangeRequest,
+    ) -> ClientResult<()> {
+        self.send(
+            Method::PUT,
+            "api/v1/account/password",
+            Some(access),
+            None,
+            Some(request),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn check_in(&self, access: &Secret) -> ClientResult<CheckInResponse> {

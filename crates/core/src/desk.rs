@@ -480,6 +480,27 @@ impl Desk {
         .await
     }
 
+    /// Changes the member's password (an issued ID's first login must).
+    pub async fn change_password(&self, current: &Secret, new: &Secret) -> DeskResult<()> {
+        self.with_active(async |active| {
+            let session = active.session.as_ref().ok_or(SyncError::LoggedOut)?;
+            let client = session.client().clone();
+            let request = kenpo_domain::api::PasswordChangeRequest {
+                current_password: current.clone(),
+                new_password: new.clone(),
+            };
+            session
+                .authorized(|access| {
+                    let client = client.clone();
+                    let request = &request;
+                    async move { client.change_password(&access, request).await }
+                })
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
     /// The daily login point.
     pub async fn check_in(&self) -> DeskResult<CheckInResponse> {
         self.with_active(async |active| {
