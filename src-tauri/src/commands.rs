@@ -97,6 +97,8 @@ pub struct ProfilesView {
     pub last: Option<String>,
     pub active: Option<Profile>,
     pub locked: bool,
+    /// Whether the active profile has an app-lock PIN.
+    pub has_pin: bool,
     /// Why the OS keychain cannot be used, when it cannot (the app then
     /// saves nothing: no login, no records).
     pub keychain_error: Option<String>,
@@ -111,6 +113,7 @@ pub async fn profiles_get(state: State<'_, AppState>) -> Result<ProfilesView, Co
         last,
         active: state.desk.active_profile().await,
         locked: state.desk.is_locked().await,
+        has_pin: state.desk.has_pin().await,
         keychain_error: state.desk.keychain_status().err().map(|e| e.to_string()),
     })
 }

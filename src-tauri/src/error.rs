@@ -38,6 +38,8 @@ pub enum ErrorCode {
     Locked,
     PinFormat,
     PinMismatch,
+    /// Five wrong PINs: the session has ended; log in with the password.
+    PinAttemptsExceeded,
     /// A value out of range; `field` says which.
     Validation,
     /// The list of profiles cannot be read or written.
@@ -103,6 +105,7 @@ impl From<kenpo_core::desk::DeskError> for CommandError {
             D::Locked => ErrorCode::Locked,
             D::PinFormat => ErrorCode::PinFormat,
             D::PinMismatch => ErrorCode::PinMismatch,
+            D::PinAttemptsExceeded => ErrorCode::PinAttemptsExceeded,
             D::ProfilesIo(_) => ErrorCode::ProfilesIo,
         };
         let api_code = match &err {

@@ -231,6 +231,8 @@ export type CommandErrorCode =
 "no_profile" | "unknown_profile" | 
 /**  The app is locked: enter the PIN. */
 "locked" | "pin_format" | "pin_mismatch" | 
+/**  Five wrong PINs: the session has ended; log in with the password. */
+"pin_attempts_exceeded" | 
 /**  A value out of range; `field` says which. */
 "validation" | 
 /**  The list of profiles cannot be read or written. */
@@ -612,6 +614,8 @@ export type ProfilesView_Deserialize = {
 	last?: string | null,
 	active?: Profile_Deserialize | null,
 	locked: boolean,
+	/**  Whether the active profile has an app-lock PIN. */
+	has_pin: boolean,
 	/**
 	 *  Why the OS keychain cannot be used, when it cannot (the app then
 	 *  saves nothing: no login, no records).
@@ -625,6 +629,8 @@ export type ProfilesView_Serialize = {
 	last: string | null,
 	active: Profile_Serialize | null,
 	locked: boolean,
+	/**  Whether the active profile has an app-lock PIN. */
+	has_pin: boolean,
 	/**
 	 *  Why the OS keychain cannot be used, when it cannot (the app then
 	 *  saves nothing: no login, no records).

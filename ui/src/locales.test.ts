@@ -15,6 +15,19 @@ describe("locale files", () => {
     }
   });
 
+  it("every key a component names is in the locale files", () => {
+    const sources = import.meta.glob("./**/*.svelte", { query: "?raw", import: "default", eager: true });
+    let named = 0;
+    for (const [file, source] of Object.entries(sources)) {
+      for (const match of (source as string).matchAll(/\$_\(\s*"([\w.]+)"/g)) {
+        const key = match[1] ?? "";
+        expect(ja, `${file}: ${key}`).toHaveProperty([key]);
+        named += 1;
+      }
+    }
+    expect(named, "the search found the components' keys").toBeGreaterThan(50);
+  });
+
   it("both languages use the same placeholders in each message", () => {
     for (const [key, text] of Object.entries(ja)) {
       expect(placeholders(en[key as keyof typeof en]), key).toEqual(placeholders(text));

@@ -47,6 +47,8 @@ pub enum DeskError {
     PinFormat,
     #[error("the PIN is wrong")]
     PinMismatch,
+    #[error("too many wrong PINs: log in with the password")]
+    PinAttemptsExceeded,
     #[error("the profile list cannot be read or written: {0}")]
     ProfilesIo(String),
 }
@@ -68,6 +70,7 @@ impl DeskError {
             Self::Locked => "locked".to_owned(),
             Self::PinFormat => "pin_format".to_owned(),
             Self::PinMismatch => "pin_mismatch".to_owned(),
+            Self::PinAttemptsExceeded => "pin_attempts_exceeded".to_owned(),
             Self::ProfilesIo(_) => "profiles_io".to_owned(),
         }
     }
@@ -193,7 +196,11 @@ pub struct Desk {
     list: Mutex<()>,
     active: RwLock<Option<Active>>,
     locked: RwLock<bool>,
+    pin_failures: Mutex<u32>,
 }
+
+/// Wrong PINs in a row before the app asks for the password instead.
+pub const PIN_ATTEMPTS: u32 = 5;
 
 impl std::fmt::Debug for Desk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -221,6 +228,7 @@ impl Desk {
             list: Mutex::new(()),
             active: RwLock::new(None),
             locked: RwLock::new(false),
+            pin_failures: Mutex::new(0),
         }
     }
 
@@ -310,12 +318,16 @@ impl Desk {
         let store = self.open_store(&profile).await?;
         list.last = Some(id);
         self.write_list(&list)?;
-        self.activate(Active {
-            profile: profile.clone(),
-            store,
-            session: Some(session),
-            window: insurer.entry_window_days,
-        })
+        // The password was just typed: no PIN is asked on top.
+        self.activate(
+            Active {
+                profile: profile.clone(),
+                store,
+                session: Some(session),
+                window: insurer.entry_window_days,
+            },
+            false,
+        )
         .await;
         Ok(LoggedIn {
             profile,
@@ -323,18 +335,33 @@ impl Desk {
         })
     }
 
-    async fn activate(&self, active: Active) {
+    /// Refuses while the app is locked: nothing may switch, log in or out,
+    /// or change the PIN behind the lock screen.
+    async fn ensure_unlocked(&self) -> DeskResult<()> {
+        if *self.locked.read().await {
+            Err(DeskError::Locked)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Makes `active` the profile in use; `locked` when it must wait for
+    /// its PIN (opened without the password).
+    async fn activate(&self, active: Active, locked: bool) {
         let mut slot = self.active.write().await;
         if let Some(old) = slot.take() {
             old.store.close().await;
         }
         *slot = Some(active);
-        *self.locked.write().await = false;
+        *self.locked.write().await = locked;
+        *self.pin_failures.lock().await = 0;
     }
 
     /// Opens a profile kept on this PC: its data, and its session if the
     /// keychain still holds one (else the member logs in again).
+    /// A profile with a PIN opens locked.
     pub async fn open_profile(&self, id: &str) -> DeskResult<bool> {
+        self.ensure_unlocked().await?;
         let profile = self
             .read_list()?
             .profiles
@@ -349,12 +376,16 @@ impl Desk {
             Err(_) => EntryWindow::default(),
         };
         let logged_in = session.is_some();
-        self.activate(Active {
-            profile,
-            store,
-            session,
-            window,
-        })
+        let locked = profile.pin_hash.is_some();
+        self.activate(
+            Active {
+                profile,
+                store,
+                session,
+                window,
+            },
+            locked,
+        )
         .await;
         let _guard = self.list.lock().await;
         let mut list = self.read_list()?;
@@ -371,6 +402,11 @@ impl Desk {
     /// Logs out: the session ends on the server, its tokens leave the
     /// keychain, and no profile is active. The data stays, encrypted.
     pub async fn logout(&self) -> DeskResult<()> {
+        self.ensure_unlocked().await?;
+        self.end_session().await
+    }
+
+    async fn end_session(&self) -> DeskResult<()> {
         let mut slot = self.active.write().await;
         if let Some(active) = slot.take() {
             if let Some(session) = &active.session {
@@ -550,6 +586,7 @@ impl Desk {
 
     /// Sets (or, with `None`, removes) the app-lock PIN of the active profile.
     pub async fn set_pin(&self, pin: Option<&str>) -> DeskResult<()> {
+        self.ensure_unlocked().await?;
         let hash = match pin {
             Some(pin) => {
                 if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
@@ -592,6 +629,13 @@ impl Desk {
         *self.locked.read().await
     }
 
+    /// Whether the active profile has an app-lock PIN.
+    pub async fn has_pin(&self) -> bool {
+        self.active_profile()
+            .await
+            .is_some_and(|p| p.pin_hash.is_some())
+    }
+
     pub async fn unlock(&self, pin: &str) -> DeskResult<()> {
         let hash = self
             .active_profile()
@@ -603,8 +647,19 @@ impl Desk {
             .await
             .unwrap_or(false);
         if !ok {
+            let mut failures = self.pin_failures.lock().await;
+            *failures += 1;
+            if *failures >= PIN_ATTEMPTS {
+                // Guessing stops here: the session ends, the password is needed.
+                *failures = 0;
+                drop(failures);
+                *self.locked.write().await = false;
+                self.end_session().await?;
+                return Err(DeskError::PinAttemptsExceeded);
+            }
             return Err(DeskError::PinMismatch);
         }
+        *self.pin_failures.lock().await = 0;
         *self.locked.write().await = false;
         Ok(())
     }

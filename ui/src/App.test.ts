@@ -1,0 +1,143 @@
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import App from "./App.svelte";
+import type { ProfilesView_Serialize } from "./bindings";
+import "./lib/i18n";
+import { todayJst } from "./lib/jst";
+import ja from "./locales/ja.json";
+import { dayView, fail, hanako, type Handler, mockCommands, profilesView, syncStatus } from "./test/ipc";
+
+afterEach(() => clearMocks());
+
+/** A core with Hanako logged in, her PIN 2468, and 8,000 steps today. */
+function core(start: Partial<ProfilesView_Serialize>, handlers: Record<string, Handler> = {}) {
+  let view = profilesView(start);
+  return mockCommands({
+    app_info_get: () => ({ version: "0.1.0", data_dir: "/home/hanako/.local/share/kenpo-desk" }),
+    profiles_get: () => view,
+    day_get: ({ date }) => dayView(date as string, { steps: 8000 }),
+    sync_now: () => syncStatus("synced"),
+    check_in: () => ({ date: todayJst(), points_granted: 0 }),
+    points_get: () => ({ balance: 1234, offline: false, summary: null, ledger: [] }),
+    lock_now: () => {
+      view = { ...view, locked: true };
+      return true;
+    },
+    lock_unlock: ({ pin }) => {
+      if (pin !== "2468") fail("pin_mismatch", { field: "pin" });
+      view = { ...view, locked: false };
+      return null;
+    },
+    session_logout: () => {
+      view = { ...view, active: null };
+      return null;
+    },
+    session_login: () => {
+      view = { ...view, active: hanako };
+      return { profile: hanako, password_change_required: true };
+    },
+    ...handlers,
+  });
+}
+
+describe("App", () => {
+  it("opens on the start screen when no member is active", async () => {
+    core({});
+    render(App);
+    expect(await screen.findByTestId("login-form")).toBeTruthy();
+    expect(screen.getByText("ようこそ")).toBeTruthy();
+    expect(screen.queryByTestId("today")).toBeNull();
+  });
+
+  it("shows nothing but the warning when the keychain is missing", async () => {
+    core({ keychain_error: "no keychain" });
+    render(App);
+    expect(await screen.findByTestId("keychain-warning")).toBeTruthy();
+    expect(screen.queryByTestId("login-form")).toBeNull();
+  });
+
+  it("locks: nothing of the member shows until the PIN is right", async () => {
+    core({ active: hanako });
+    render(App);
+    expect((await screen.findByTestId("member-name")).textContent).toContain("はなこ");
+    await vi.waitFor(() => expect((screen.getByTestId("steps") as HTMLInputElement).value).toBe("8000"));
+
+    await fireEvent.click(screen.getByTestId("lock-now"));
+    const lock = await screen.findByTestId("lock-screen");
+    expect(screen.queryByTestId("member-name")).toBeNull();
+    expect(screen.queryByTestId("steps")).toBeNull();
+    expect(screen.queryByTestId("logout")).toBeNull();
+    expect(document.body.textContent).not.toContain("はなこ");
+    expect(document.body.textContent).not.toContain(hanako.login_id);
+
+    await fireEvent.input(screen.getByLabelText(ja["lock.screen.pin"]), { target: { value: "1111" } });
+    await fireEvent.submit(lock.querySelector("form") as HTMLFormElement);
+    expect((await screen.findByTestId("unlock-error")).textContent).toBe("PINが違います");
+    expect(screen.queryByTestId("member-name")).toBeNull();
+
+    await fireEvent.input(screen.getByLabelText(ja["lock.screen.pin"]), { target: { value: "2468" } });
+    await fireEvent.submit(lock.querySelector("form") as HTMLFormElement);
+    expect((await screen.findByTestId("member-name")).textContent).toContain("はなこ");
+  });
+
+  it("asks for a PIN first when the member locks without one", async () => {
+    core({ active: hanako }, { lock_now: () => false, lock_set: () => null });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("lock-now"));
+    expect((await screen.findByTestId("pin-reason")).textContent).toBe(ja["lock.no_pin"]);
+    expect(screen.queryByTestId("lock-screen")).toBeNull();
+  });
+
+  it("sets a PIN typed twice the same, and refuses one that is not 4–12 digits", async () => {
+    const calls = core({ active: hanako }, { lock_set: () => null });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("lock-menu"));
+    const pin = screen.getByLabelText(ja["lock.pin"]);
+    const again = screen.getByLabelText(ja["lock.pin_confirm"]);
+    await fireEvent.input(pin, { target: { value: "12a" } });
+    await fireEvent.click(screen.getByTestId("pin-submit"));
+    expect(screen.getByTestId("pin-new-error").textContent).toBe(ja["error.pin_format"]);
+    await fireEvent.input(pin, { target: { value: "2468" } });
+    await fireEvent.input(again, { target: { value: "2469" } });
+    await fireEvent.click(screen.getByTestId("pin-submit"));
+    expect(screen.getByTestId("pin-confirm-error").textContent).toBe(ja["lock.confirm_mismatch"]);
+    expect(calls.of("lock_set")).toEqual([]);
+    await fireEvent.input(again, { target: { value: "2468" } });
+    await fireEvent.click(screen.getByTestId("pin-submit"));
+    expect((await screen.findByTestId("pin-done")).textContent).toBe(ja["lock.set_done"]);
+    expect(calls.of("lock_set")).toEqual([{ pin: "2468" }]);
+  });
+
+  it("switches between 今日 and ポイント with the tabs", async () => {
+    core({ active: hanako });
+    render(App);
+    await fireEvent.click(await screen.findByRole("tab", { name: "ポイント" }));
+    expect((await screen.findByTestId("points-balance")).textContent?.trim()).toBe("1,234ポイント");
+    expect(screen.getByRole("tab", { name: "ポイント" }).getAttribute("aria-selected")).toBe("true");
+    await fireEvent.keyDown(screen.getByRole("tab", { name: "ポイント" }), { key: "ArrowLeft" });
+    expect(screen.getByRole("tab", { name: "今日" }).getAttribute("aria-selected")).toBe("true");
+    expect(screen.queryByTestId("points-balance")).toBeNull();
+  });
+
+  it("logs out back to the start screen", async () => {
+    const calls = core({ active: hanako });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("logout"));
+    expect(await screen.findByTestId("login-form")).toBeTruthy();
+    expect(calls.of("session_logout")).toHaveLength(1);
+  });
+
+  it("after a login that must change the initial password, shows only the notice and ログアウト", async () => {
+    core({});
+    render(App);
+    await fireEvent.input(await screen.findByTestId("login-id"), { target: { value: "U123456" } });
+    await fireEvent.input(screen.getByTestId("password"), { target: { value: "19800101" } });
+    await fireEvent.click(screen.getByTestId("login-submit"));
+    const notice = await screen.findByTestId("password-change");
+    expect(notice.textContent).toContain(ja["password_change.title"]);
+    expect(screen.queryByTestId("today")).toBeNull();
+    await fireEvent.click(screen.getByTestId("logout"));
+    expect(await screen.findByTestId("login-form")).toBeTruthy();
+  });
+});

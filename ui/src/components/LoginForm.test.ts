@@ -1,0 +1,110 @@
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { LoggedIn_Serialize } from "../bindings";
+import "../lib/i18n";
+import ja from "../locales/ja.json";
+import { fail, hanako, mockCommands } from "../test/ipc";
+import LoginForm from "./LoginForm.svelte";
+
+afterEach(() => clearMocks());
+
+async function fillAndSubmit(loginId = "hanako@example.jp", password = "kenpo12345"): Promise<void> {
+  await fireEvent.input(screen.getByLabelText(ja["login.login_id"]), { target: { value: loginId } });
+  await fireEvent.input(screen.getByLabelText(ja["login.password"]), { target: { value: password } });
+  await fireEvent.submit(screen.getByTestId("login-form"));
+}
+
+function describedBy(input: HTMLElement): string {
+  return input.getAttribute("aria-describedby") ?? "";
+}
+
+describe("LoginForm", () => {
+  it("logs in at the default server with what was typed, and hands over the answer", async () => {
+    const answer: LoggedIn_Serialize = { profile: hanako, password_change_required: false };
+    const calls = mockCommands({ session_login: () => answer });
+    const onloggedin = vi.fn();
+    render(LoginForm, { onloggedin });
+    expect((screen.getByLabelText(ja["login.server"]) as HTMLInputElement).value).toBe("http://127.0.0.1:8787");
+    await fillAndSubmit("  hanako@example.jp ");
+    expect(calls.of("session_login")).toEqual([
+      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345" },
+    ]);
+    expect(onloggedin).toHaveBeenCalledWith(answer);
+  });
+
+  it("says the login ID or password is wrong for invalid_credentials, above the button, not on one field", async () => {
+    mockCommands({ session_login: () => fail("insurer", { api_code: "invalid_credentials" }) });
+    const onloggedin = vi.fn();
+    render(LoginForm, { onloggedin });
+    await fillAndSubmit();
+    const alert = await screen.findByTestId("login-error");
+    expect(alert.textContent).toBe("ログインIDまたはパスワードが違います");
+    expect(screen.getByLabelText(ja["login.password"]).getAttribute("aria-invalid")).toBeNull();
+    expect(onloggedin).not.toHaveBeenCalled();
+  });
+
+  it("shows an error that names a field beside that field, tied to its input", async () => {
+    mockCommands({ session_login: () => fail("insurer", { api_code: "validation", field: "login_id" }) });
+    render(LoginForm, { onloggedin: () => {} });
+    await fillAndSubmit();
+    const message = await screen.findByTestId("login-id-error");
+    expect(message.textContent).toBe(ja["error.validation"]);
+    const input = screen.getByLabelText(ja["login.login_id"]);
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expect(describedBy(input)).toContain("login-id-error");
+    expect(document.activeElement).toBe(input);
+    expect(screen.queryByTestId("login-error")).toBeNull();
+  });
+
+  it("puts an unreachable server beside the server address", async () => {
+    mockCommands({ session_login: () => fail("offline") });
+    render(LoginForm, { onloggedin: () => {} });
+    await fillAndSubmit();
+    expect((await screen.findByTestId("login-server-error")).textContent).toBe(ja["error.offline"]);
+    expect(describedBy(screen.getByLabelText(ja["login.server"]))).toContain("login-server-error");
+  });
+
+  it.each([
+    ["insurer", "rate_limited", "error.rate_limited"],
+    ["insurer", "membership_ended", "error.membership_ended"],
+    ["insurer", "service_unavailable", "error.service_unavailable"],
+    ["insurer", "a_code_from_the_future", "error.insurer"],
+    ["keychain_unavailable", null, "error.keychain_unavailable"],
+    ["local_wrong_key", null, "error.local_wrong_key"],
+  ] as const)("chooses the message of %s/%s by its code", async (code, api_code, key) => {
+    mockCommands({ session_login: () => fail(code, { api_code }) });
+    render(LoginForm, { onloggedin: () => {} });
+    await fillAndSubmit();
+    const alert = await screen.findByTestId("login-error");
+    expect(alert.textContent).toBe(ja[key].replace("{code}", api_code ?? code));
+  });
+
+  it("asks for the missing fields without calling the insurer", async () => {
+    const calls = mockCommands({});
+    render(LoginForm, { onloggedin: () => {} });
+    await fireEvent.submit(screen.getByTestId("login-form"));
+    expect(screen.getByTestId("login-id-error").textContent).toBe(ja["login.login_id.required"]);
+    expect(screen.getByTestId("password-error").textContent).toBe(ja["login.password.required"]);
+    expect(document.activeElement).toBe(screen.getByLabelText(ja["login.login_id"]));
+    expect(calls.all).toEqual([]);
+  });
+
+  it("shows the password on demand", async () => {
+    render(LoginForm, { onloggedin: () => {} });
+    const password = screen.getByLabelText(ja["login.password"]);
+    expect(password.getAttribute("type")).toBe("password");
+    await fireEvent.click(screen.getByLabelText("パスワードを表示"));
+    expect(password.getAttribute("type")).toBe("text");
+  });
+
+  it("is filled in for a member whose session ended, with the password to type", async () => {
+    render(LoginForm, {
+      onloggedin: () => {},
+      prefill: { server: "https://kenpo.example.jp", login_id: "U123456" },
+    });
+    expect((screen.getByLabelText(ja["login.server"]) as HTMLInputElement).value).toBe("https://kenpo.example.jp");
+    expect((screen.getByLabelText(ja["login.login_id"]) as HTMLInputElement).value).toBe("U123456");
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(ja["login.password"])));
+  });
+});

@@ -1,0 +1,68 @@
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import "../lib/i18n";
+import ja from "../locales/ja.json";
+import { fail, hanako, mockCommands, profilesView } from "../test/ipc";
+import StartScreen from "./StartScreen.svelte";
+
+afterEach(() => clearMocks());
+
+const taro = { ...hanako, id: "m2-0000000000000002", login_id: "U123456", nickname: null };
+
+describe("StartScreen", () => {
+  it("without the OS keychain warns and offers no login at all (fail closed)", () => {
+    render(StartScreen, {
+      view: profilesView({ keychain_error: "no Secret Service on the session bus" }),
+      onopened: () => {},
+      onloggedin: () => {},
+    });
+    const warning = screen.getByTestId("keychain-warning");
+    expect(warning.textContent).toContain(ja["start.keychain.title"]);
+    expect(warning.textContent).toContain("no Secret Service on the session bus");
+    expect(screen.queryByTestId("login-form")).toBeNull();
+    expect(screen.queryByTestId("profile-list")).toBeNull();
+  });
+
+  it("lists the profiles of this PC, the last used first and marked", () => {
+    render(StartScreen, {
+      view: profilesView({ profiles: [taro, hanako], last: hanako.id }),
+      onopened: () => {},
+      onloggedin: () => {},
+    });
+    const buttons = screen.getAllByTestId("profile-open");
+    expect(buttons.map((b) => b.dataset.profileId)).toEqual([hanako.id, taro.id]);
+    expect(buttons[0]?.textContent).toContain("はなこ");
+    expect(buttons[0]?.textContent).toContain(ja["start.profiles.last"]);
+    expect(buttons[1]?.textContent).toContain("U123456");
+    expect(screen.getByTestId("login-form")).toBeTruthy();
+  });
+
+  it("opens a profile whose session is still valid", async () => {
+    const calls = mockCommands({ profile_open: () => true });
+    const onopened = vi.fn();
+    render(StartScreen, { view: profilesView(), onopened, onloggedin: () => {} });
+    await fireEvent.click(screen.getByTestId("profile-open"));
+    await vi.waitFor(() => expect(onopened).toHaveBeenCalled());
+    expect(calls.of("profile_open")).toEqual([{ id: hanako.id }]);
+  });
+
+  it("fills in the login form when the profile's session has ended", async () => {
+    mockCommands({ profile_open: () => false });
+    const onopened = vi.fn();
+    render(StartScreen, { view: profilesView({ profiles: [taro] }), onopened, onloggedin: () => {} });
+    await fireEvent.click(screen.getByTestId("profile-open"));
+    const notice = await screen.findByTestId("relogin-notice");
+    expect(notice.textContent).toContain("U123456");
+    expect((screen.getByTestId("login-id") as HTMLInputElement).value).toBe("U123456");
+    expect((screen.getByTestId("login-server") as HTMLInputElement).value).toBe(taro.server);
+    expect(onopened).not.toHaveBeenCalled();
+  });
+
+  it("explains a profile that cannot be opened by its code", async () => {
+    mockCommands({ profile_open: () => fail("local_wrong_key") });
+    render(StartScreen, { view: profilesView(), onopened: () => {}, onloggedin: () => {} });
+    await fireEvent.click(screen.getByTestId("profile-open"));
+    expect((await screen.findByTestId("profile-error")).textContent).toBe(ja["error.local_wrong_key"]);
+  });
+});

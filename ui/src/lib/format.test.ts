@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { formatDay, formatDayWithWeekday, formatInstant, formatSigned, parseTypedNumber } from "./format";
+
+describe("parseTypedNumber", () => {
+  it("reads what a Japanese keyboard types", () => {
+    expect(parseTypedNumber("8000")).toBe(8000);
+    expect(parseTypedNumber("８，０００")).toBe(8000);
+    expect(parseTypedNumber("8,000")).toBe(8000);
+    expect(parseTypedNumber("６２．４")).toBe(62.4);
+    expect(parseTypedNumber(" 62.4 ")).toBe(62.4);
+  });
+
+  it("tells empty from not a number", () => {
+    expect(parseTypedNumber("")).toBeNull();
+    expect(parseTypedNumber("  ")).toBeNull();
+    expect(parseTypedNumber("abc")).toBeNaN();
+    expect(parseTypedNumber("1.2.3")).toBeNaN();
+    expect(parseTypedNumber("1e5")).toBeNaN();
+  });
+});
+
+describe("formatting", () => {
+  it("writes days as they are, with no time-zone shift", () => {
+    expect(formatDay("2028-03-31", "ja")).toBe("2028/03/31");
+    expect(formatDay("2028-03-31", "en")).toBe("Mar 31, 2028");
+    expect(formatDayWithWeekday("2026-05-10", "ja")).toBe("5月10日(日)");
+  });
+
+  it("signs points", () => {
+    expect(formatSigned(10, "ja")).toBe("+10");
+    expect(formatSigned(-1895, "ja")).toBe("-1,895");
+    expect(formatSigned(0, "ja")).toBe("0");
+  });
+
+  it("shows instants in Japan's time", () => {
+    expect(formatInstant("2026-05-10T05:03:00Z", "ja")).toBe("2026/05/10 14:03");
+  });
+});

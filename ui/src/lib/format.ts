@@ -1,0 +1,53 @@
+// Numbers and dates as the member reads them, in the UI's language.
+// Calendar days are formatted as written (no time-zone shift); instants
+// are shown in Japan's time.
+
+export function formatNumber(value: number, locale: string): string {
+  return new Intl.NumberFormat(locale).format(value);
+}
+
+/** Points with their sign: +10, −500 (0 without a sign). */
+export function formatSigned(value: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { signDisplay: "exceptZero" }).format(value);
+}
+
+/** A "YYYY-MM-DD" day, e.g. 2026/05/10 or May 10, 2026. */
+export function formatDay(date: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
+}
+
+/** A day with its weekday, for the Today heading: 5月10日(日), Sun, May 10. */
+export function formatDayWithWeekday(date: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    month: "long",
+    day: "numeric",
+    weekday: "short",
+    timeZone: "UTC",
+  }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** An instant (RFC 3339) as date and time in Japan. */
+export function formatInstant(instant: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "Asia/Tokyo",
+  }).format(new Date(instant));
+}
+
+/**
+ * A number typed by the member: full-width digits and points (from a
+ * Japanese IME) and thousands separators are accepted. `null` when the
+ * text is empty, `NaN` when it is not a number.
+ */
+export function parseTypedNumber(text: string): number | null {
+  const ascii = text
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[．。]/g, ".")
+    .replace(/[,，、\s]/g, "");
+  if (ascii === "") return null;
+  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(ascii)) return Number.NaN;
+  return Number(ascii);
+}

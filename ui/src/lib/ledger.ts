@@ -1,0 +1,31 @@
+// Labels for the codes of the points ledger. Codes this version does not
+// know (campaigns, new rules) are shown as they are.
+
+export const LEDGER_CODES = [
+  "registration",
+  "login",
+  "steps",
+  "weight",
+  "behaviour_goals",
+  "checkup_bmi",
+  "non_smoker",
+  "health_age",
+  "flu_vaccine",
+  "secondary_exam",
+  "spouse_checkup",
+  "smoking_cessation",
+  "exchange",
+  "exchange_cancelled",
+  "expiry",
+] as const;
+
+export type LedgerCode = (typeof LEDGER_CODES)[number];
+
+function isKnown(code: string): code is LedgerCode {
+  return (LEDGER_CODES as readonly string[]).includes(code);
+}
+
+/** The locale key of a code's label, or `null` for a code shown as is. */
+export function ledgerLabelKey(code: string): string | null {
+  return isKnown(code) ? `ledger.code.${code}` : null;
+}
