@@ -470,6 +470,54 @@ impl App {
         }
     }
 
+    /// The element with `data-testid="<id>"`.
+    pub async fn testid(&self, id: &str) -> Result<WebElement> {
+        self.find(By::Css(format!("[data-testid='{id}']"))).await
+    }
+
+    /// Clears the field `id` and types `text` into it.
+    pub async fn fill(&self, id: &str, text: &str) -> Result<()> {
+        let field = self.testid(id).await?;
+        field.clear().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, id: &str) -> Result<()> {
+        self.testid(id).await?.click().await?;
+        Ok(())
+    }
+
+    /// Waits until the element `id` has attribute `attr` equal to `want`.
+    pub async fn wait_attr(&self, id: &str, attr: &str, want: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let found = self.testid(id).await?.attr(attr).await?;
+            if found.as_deref() == Some(want) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("expected {id} [{attr}={want:?}], found {found:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element `id`'s text contains `want`.
+    pub async fn wait_contains(&self, id: &str, want: &str) -> Result<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.testid(id).await?.text().await?;
+            if text.contains(want) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                bail!("expected {id} to contain {want:?}, found {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Evaluates a JavaScript expression in the page and returns its value.
     pub async fn eval(&self, expr: &str) -> Result<serde_json::Value> {
         let ret = self

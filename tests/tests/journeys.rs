@@ -1,0 +1,222 @@
+//! Members' journeys through the real window, against a real kenpo-insurer
+//! on 127.0.0.1: the issued ID's first login with its forced password
+//! change, a check-in, records and the points they earn; a check-in made
+//! while the server is down that syncs once it is back; and a PC without a
+//! keychain, where nothing can be saved.
+
+use std::net::SocketAddr;
+
+use kenpo_e2e::{App, Desktop};
+use kenpo_insurer::{Server, ServerOptions, roster};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "a long walk every day";
+
+/// A kenpo-insurer serving `dir` on `addr` (port 0: any) until dropped.
+struct Insurer {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    done: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Insurer {
+    async fn start(dir: &std::path::Path, addr: SocketAddr) -> Self {
+        let server = Server::open(ServerOptions::sqlite_in(dir)).await.unwrap();
+        let now = server.state.clock.now().await.unwrap();
+        server
+            .state
+            .store
+            .roster_import(&roster::parse(roster::DEMO_CSV).unwrap(), false, now)
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let done = tokio::spawn(async move {
+            let _ = server
+                .serve(listener, async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Self {
+            addr,
+            stop: Some(stop),
+            done: Some(done),
+        }
+    }
+
+    fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops serving; the port is free again when this returns.
+    async fn stop(mut self) -> SocketAddr {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(done) = self.done.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), done).await;
+        }
+        self.addr
+    }
+
+    async fn get(&self, path: &str, login_id: &str, password: &str) -> Value {
+        let http = reqwest::Client::new();
+        let session: Value = http
+            .post(format!("{}/api/v1/sessions", self.base()))
+            .json(&json!({"login_id": login_id, "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        http.get(format!("{}/api/v1{path}", self.base()))
+            .bearer_auth(session["access_token"].as_str().unwrap_or_default())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+fn today() -> String {
+    kenpo_domain::time::jst_date(chrono::Utc::now()).to_string()
+}
+
+async fn login(app: &App, server: &str, login_id: &str, password: &str) -> anyhow::Result<()> {
+    app.testid("login-form").await?;
+    app.fill("login-server", server).await?;
+    app.fill("login-id", login_id).await?;
+    app.fill("password", password).await?;
+    app.click("login-submit").await
+}
+
+/// Types into a record field and commits it with Enter.
+async fn enter(app: &App, id: &str, value: &str) -> anyhow::Result<()> {
+    app.fill(id, &format!("{value}\u{E007}")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issued_id_first_login_then_check_in_records_and_points() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let insurer = Insurer::start(dir.path(), "127.0.0.1:0".parse()?).await;
+    let desktop = Desktop::start("journey_issued_id")?;
+    let app = desktop.launch().await?;
+    app.screenshot("journey_login").await?;
+
+    // 山田 太郎: U + employee number, the birth date as the first password.
+    login(&app, &insurer.base(), "U100001", "19800101").await?;
+    app.testid("password-change").await?;
+    app.screenshot("journey_password_change").await?;
+    app.fill("current-password", "19800101").await?;
+    app.fill("new-password", PASSWORD).await?;
+    app.fill("new-password-confirm", PASSWORD).await?;
+    app.click("password-change-submit").await?;
+
+    app.testid("today").await?;
+    app.wait_contains("login-points", "5").await?;
+    enter(&app, "steps", "8123").await?;
+    enter(&app, "weight", "65.4").await?;
+    app.wait_attr("sync-state", "data-state", "synced").await?;
+    app.screenshot("journey_today").await?;
+
+    let records = insurer
+        .get(
+            &format!("/records?from={0}&to={0}", today()),
+            "U100001",
+            PASSWORD,
+        )
+        .await;
+    let kinds: Vec<(&str, f64)> = records["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["kind"].as_str().unwrap(), r["value"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("steps", 8123.0), ("weight", 65.4)],
+        "on the server"
+    );
+
+    app.click("tab-points").await?;
+    // Registration 1,000, login 5, steps 10, weight 10.
+    app.wait_contains("points-balance", "1,025").await?;
+    app.wait_contains("ledger", "2028").await?;
+    app.screenshot("journey_points").await?;
+    app.quit().await?;
+    insurer.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_in_made_offline_syncs_once_the_server_is_back() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let insurer = Insurer::start(dir.path(), "127.0.0.1:0".parse()?).await;
+    // 高橋 誠 has set his own password already.
+    let http = reqwest::Client::new();
+    let first: Value = http
+        .post(format!("{}/api/v1/sessions", insurer.base()))
+        .json(&json!({"login_id": "U100002", "password": "19920229"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    http.put(format!("{}/api/v1/account/password", insurer.base()))
+        .bearer_auth(first["access_token"].as_str().unwrap_or_default())
+        .json(&json!({"current_password": "19920229", "new_password": PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?;
+
+    let desktop = Desktop::start("journey_offline")?;
+    let app = desktop.launch().await?;
+    let base = insurer.base();
+    login(&app, &base, "U100002", PASSWORD).await?;
+    app.testid("today").await?;
+    app.wait_attr("sync-state", "data-state", "synced").await?;
+
+    // The server goes away; the member checks in anyway.
+    let addr = insurer.stop().await;
+    enter(&app, "steps", "4321").await?;
+    app.wait_attr("sync-state", "data-state", "offline").await?;
+    app.wait_contains("sync-pending", "1").await?;
+    app.screenshot("journey_offline_saved_here").await?;
+
+    // Back on the same address: the waiting edit goes up.
+    let insurer = Insurer::start(dir.path(), addr).await;
+    app.click("sync-now").await?;
+    app.wait_attr("sync-state", "data-state", "synced").await?;
+    app.screenshot("journey_offline_synced").await?;
+    let records = insurer
+        .get(
+            &format!("/records?from={0}&to={0}", today()),
+            "U100002",
+            PASSWORD,
+        )
+        .await;
+    assert_eq!(records["records"][0]["value"], 4321.0, "{records}");
+    app.quit().await?;
+    insurer.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_nothing_is_saved_and_the_member_is_told() -> anyhow::Result<()> {
+    let desktop = Desktop::start_without_keychain("journey_no_keychain")?;
+    let app = desktop.launch().await?;
+    app.testid("keychain-warning").await?;
+    let forms = app
+        .eval("document.querySelectorAll(\"[data-testid='login-form']\").length")
+        .await?;
+    assert_eq!(forms, 0, "no login form: nothing could be kept safely");
+    app.screenshot("journey_no_keychain").await?;
+    app.quit().await?;
+    let profiles = desktop.app_data_dir().join("profiles");
+    assert!(!profiles.exists(), "no database was written");
+    Ok(())
+}
