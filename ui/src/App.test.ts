@@ -10,9 +10,13 @@ import { dayView, fail, hanako, type Handler, mockCommands, profilesView, syncSt
 
 afterEach(() => clearMocks());
 
-/** A core with Hanako logged in, her PIN 2468, and 8,000 steps today. */
+/**
+ * A core with Hanako's profile, her PIN 2468 (five wrong PINs end her
+ * session), and 8,000 steps today.
+ */
 function core(start: Partial<ProfilesView_Serialize>, handlers: Record<string, Handler> = {}) {
-  let view = profilesView(start);
+  let view = profilesView({ has_pin: true, ...start });
+  let wrongPins = 0;
   return mockCommands({
     app_info_get: () => ({ version: "0.1.0", data_dir: "/home/hanako/.local/share/kenpo-desk" }),
     profiles_get: () => view,
@@ -24,8 +28,17 @@ function core(start: Partial<ProfilesView_Serialize>, handlers: Record<string, H
       view = { ...view, locked: true };
       return true;
     },
+    lock_set: ({ pin }) => {
+      view = { ...view, has_pin: pin !== null };
+      return null;
+    },
     lock_unlock: ({ pin }) => {
-      if (pin !== "2468") fail("pin_mismatch", { field: "pin" });
+      if (pin !== "2468") {
+        if (++wrongPins < 5) fail("pin_mismatch", { field: "pin" });
+        view = { ...view, active: null, locked: false, has_pin: false };
+        fail("pin_attempts_exceeded");
+      }
+      wrongPins = 0;
       view = { ...view, locked: false };
       return null;
     },
@@ -37,6 +50,7 @@ function core(start: Partial<ProfilesView_Serialize>, handlers: Record<string, H
       view = { ...view, active: hanako };
       return { profile: hanako, password_change_required: true };
     },
+    password_change: () => null,
     ...handlers,
   });
 }
@@ -81,12 +95,47 @@ describe("App", () => {
     expect((await screen.findByTestId("member-name")).textContent).toContain("はなこ");
   });
 
-  it("asks for a PIN first when the member locks without one", async () => {
-    core({ active: hanako }, { lock_now: () => false, lock_set: () => null });
+  it("after five wrong PINs goes back to the login form, filled in for the member", async () => {
+    const calls = core({ active: hanako, locked: true });
+    render(App);
+    const lock = await screen.findByTestId("lock-screen");
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      await fireEvent.input(screen.getByLabelText(ja["lock.screen.pin"]), { target: { value: "1111" } });
+      await fireEvent.submit(lock.querySelector("form") as HTMLFormElement);
+      await vi.waitFor(() => expect(calls.of("lock_unlock")).toHaveLength(attempt));
+    }
+    expect(screen.getByTestId("unlock-error").textContent).toBe(ja["error.pin_mismatch"]);
+
+    await fireEvent.input(screen.getByLabelText(ja["lock.screen.pin"]), { target: { value: "1111" } });
+    await fireEvent.submit(lock.querySelector("form") as HTMLFormElement);
+    const notice = await screen.findByTestId("relogin-notice");
+    expect(notice.textContent?.trim()).toBe(ja["start.relogin_pin"].replace("{login_id}", hanako.login_id));
+    expect(screen.queryByTestId("lock-screen")).toBeNull();
+    expect((screen.getByTestId("login-server") as HTMLInputElement).value).toBe(hanako.server);
+    expect((screen.getByTestId("login-id") as HTMLInputElement).value).toBe(hanako.login_id);
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("password")));
+    expect(calls.of("session_logout")).toEqual([]);
+  });
+
+  it("without a PIN, 「ロック」 opens the PIN form instead of asking the core to lock", async () => {
+    const calls = core({ active: hanako, has_pin: false });
     render(App);
     await fireEvent.click(await screen.findByTestId("lock-now"));
     expect((await screen.findByTestId("pin-reason")).textContent).toBe(ja["lock.no_pin"]);
     expect(screen.queryByTestId("lock-screen")).toBeNull();
+    expect(calls.of("lock_now")).toEqual([]);
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(ja["lock.pin"])));
+
+    // Once a PIN is set, the same button locks.
+    await fireEvent.input(screen.getByLabelText(ja["lock.pin"]), { target: { value: "2468" } });
+    await fireEvent.input(screen.getByLabelText(ja["lock.pin_confirm"]), { target: { value: "2468" } });
+    await fireEvent.click(screen.getByTestId("pin-submit"));
+    expect((await screen.findByTestId("pin-done")).textContent).toBe(ja["lock.set_done"]);
+    expect(screen.queryByTestId("pin-reason")).toBeNull();
+    await vi.waitFor(() => expect(calls.of("profiles_get").length).toBeGreaterThan(1));
+    await fireEvent.click(screen.getByTestId("lock-now"));
+    expect(await screen.findByTestId("lock-screen")).toBeTruthy();
+    expect(calls.of("lock_now")).toHaveLength(1);
   });
 
   it("sets a PIN typed twice the same, and refuses one that is not 4–12 digits", async () => {
@@ -128,16 +177,39 @@ describe("App", () => {
     expect(calls.of("session_logout")).toHaveLength(1);
   });
 
-  it("after a login that must change the initial password, shows only the notice and ログアウト", async () => {
-    core({});
-    render(App);
+  /** Logs in as an issued ID whose initial password must be changed. */
+  async function firstLogin(): Promise<HTMLElement> {
     await fireEvent.input(await screen.findByTestId("login-id"), { target: { value: "U123456" } });
     await fireEvent.input(screen.getByTestId("password"), { target: { value: "19800101" } });
     await fireEvent.click(screen.getByTestId("login-submit"));
-    const notice = await screen.findByTestId("password-change");
-    expect(notice.textContent).toContain(ja["password_change.title"]);
+    return screen.findByTestId("password-change");
+  }
+
+  it("after a login that must change the initial password, shows only the form and ログアウト", async () => {
+    core({});
+    render(App);
+    const form = await firstLogin();
+    expect(form.textContent).toContain(ja["password_change.title"]);
     expect(screen.queryByTestId("today")).toBeNull();
+    expect(screen.queryByTestId("lock-now")).toBeNull();
     await fireEvent.click(screen.getByTestId("logout"));
     expect(await screen.findByTestId("login-form")).toBeTruthy();
+  });
+
+  it("opens Today once the initial password is changed", async () => {
+    const calls = core({});
+    render(App);
+    await firstLogin();
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("current-password")));
+    await fireEvent.input(screen.getByTestId("current-password"), { target: { value: "19800101" } });
+    await fireEvent.input(screen.getByTestId("new-password"), { target: { value: "hanako-no-atarashii-pw" } });
+    await fireEvent.input(screen.getByTestId("new-password-confirm"), { target: { value: "hanako-no-atarashii-pw" } });
+    await fireEvent.click(screen.getByTestId("password-change-submit"));
+    expect(await screen.findByTestId("today")).toBeTruthy();
+    expect(screen.getByRole("tab", { name: "今日" }).getAttribute("aria-selected")).toBe("true");
+    expect(screen.queryByTestId("password-change")).toBeNull();
+    expect(calls.of("password_change")).toEqual([
+      { currentPassword: "19800101", newPassword: "hanako-no-atarashii-pw" },
+    ]);
   });
 });

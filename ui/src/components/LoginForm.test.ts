@@ -1,10 +1,10 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { LoggedIn_Serialize } from "../bindings";
+import type { DemoInsurer, LoggedIn_Serialize } from "../bindings";
 import "../lib/i18n";
 import ja from "../locales/ja.json";
-import { fail, hanako, mockCommands } from "../test/ipc";
+import { deferred, fail, hanako, mockCommands } from "../test/ipc";
 import LoginForm from "./LoginForm.svelte";
 
 afterEach(() => clearMocks());
@@ -101,10 +101,49 @@ describe("LoginForm", () => {
   it("is filled in for a member whose session ended, with the password to type", async () => {
     render(LoginForm, {
       onloggedin: () => {},
-      prefill: { server: "https://kenpo.example.jp", login_id: "U123456" },
+      prefill: { server: "https://kenpo.example.jp", login_id: "U123456", reason: "expired" },
     });
     expect((screen.getByLabelText(ja["login.server"]) as HTMLInputElement).value).toBe("https://kenpo.example.jp");
     expect((screen.getByLabelText(ja["login.login_id"]) as HTMLInputElement).value).toBe("U123456");
     await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(ja["login.password"])));
+  });
+
+  it("starts the demo insurer, shows that it is starting, then fills in its address and explains it", async () => {
+    const started = deferred<DemoInsurer>();
+    const calls = mockCommands({ demo_start: () => started.promise, session_login: () => fail("offline") });
+    render(LoginForm, { onloggedin: () => {} });
+    const button = screen.getByRole("button", { name: ja["login.demo.start"] });
+    expect(button.dataset.testid).toBe("demo-start");
+    expect(button.getAttribute("type"), "Enter in a field still logs in").toBe("button");
+    await fireEvent.click(button);
+    expect(button.textContent?.trim()).toBe(ja["login.demo.starting"]);
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId("demo-progress").textContent).toBe(ja["login.demo.progress"]);
+    await fireEvent.click(button);
+    expect(calls.of("demo_start")).toHaveLength(1);
+
+    started.resolve({ server: "http://127.0.0.1:40123" });
+    const notice = await screen.findByTestId("demo-notice");
+    expect((screen.getByLabelText(ja["login.server"]) as HTMLInputElement).value).toBe("http://127.0.0.1:40123");
+    expect(notice.getAttribute("role")).toBe("status");
+    expect(notice.textContent).toContain(ja["login.demo.started"]);
+    expect(notice.textContent).toContain("U100001");
+    expect(notice.textContent).toContain("19800101");
+    expect(notice.textContent).toContain("山田 太郎");
+    expect(screen.queryByTestId("demo-progress")).toBeNull();
+    expect((button as HTMLButtonElement).disabled).toBe(false);
+
+    await fillAndSubmit("U100001", "19800101");
+    expect(calls.of("session_login")[0]).toMatchObject({ server: "http://127.0.0.1:40123", loginId: "U100001" });
+  });
+
+  it("says by its code when the demo insurer cannot start, and keeps the address", async () => {
+    mockCommands({ demo_start: () => fail("demo_failed") });
+    render(LoginForm, { onloggedin: () => {} });
+    await fireEvent.click(screen.getByTestId("demo-start"));
+    expect((await screen.findByTestId("demo-error")).textContent).toBe(ja["error.demo_failed"]);
+    expect((screen.getByLabelText(ja["login.server"]) as HTMLInputElement).value).toBe("http://127.0.0.1:8787");
+    expect(screen.queryByTestId("demo-notice")).toBeNull();
+    expect((screen.getByTestId("demo-start") as HTMLButtonElement).disabled).toBe(false);
   });
 });

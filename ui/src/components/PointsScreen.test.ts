@@ -15,6 +15,7 @@ const member: MemberEvents = {
   loginAgain: vi.fn(async () => {}),
   refresh: vi.fn(async () => {}),
   passwordChangeDue: vi.fn(),
+  pinChanged: vi.fn(async () => {}),
 };
 
 const online: PointsView_Serialize = {

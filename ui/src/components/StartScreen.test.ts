@@ -59,6 +59,20 @@ describe("StartScreen", () => {
     expect(onopened).not.toHaveBeenCalled();
   });
 
+  it("says why the login form is filled in: five wrong PINs, or an expired login", async () => {
+    const view = profilesView({ profiles: [taro] });
+    const relogin = { server: taro.server, login_id: "U123456", reason: "pin_attempts_exceeded" } as const;
+    const { rerender } = render(StartScreen, { view, relogin, onopened: () => {}, onloggedin: () => {} });
+    expect(screen.getByTestId("relogin-notice").textContent?.trim()).toBe(
+      ja["start.relogin_pin"].replace("{login_id}", "U123456"),
+    );
+    expect((screen.getByTestId("login-id") as HTMLInputElement).value).toBe("U123456");
+    await rerender({ relogin: { ...relogin, reason: "expired" } });
+    expect(screen.getByTestId("relogin-notice").textContent?.trim()).toBe(
+      ja["start.relogin"].replace("{login_id}", "U123456"),
+    );
+  });
+
   it("explains a profile that cannot be opened by its code", async () => {
     mockCommands({ profile_open: () => fail("local_wrong_key") });
     render(StartScreen, { view: profilesView(), onopened: () => {}, onloggedin: () => {} });

@@ -20,6 +20,7 @@ function events() {
     loginAgain: vi.fn(async () => {}),
     refresh: vi.fn(async () => {}),
     passwordChangeDue: vi.fn<() => void>(),
+    pinChanged: vi.fn(async () => {}),
   } satisfies MemberEvents;
 }
 

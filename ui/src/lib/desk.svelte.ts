@@ -1,5 +1,5 @@
 // Which screen the app shows, from what the core says about this PC: the
-// start screen (no member), the password-change notice, the lock screen,
+// start screen (no member), the password-change form, the lock screen,
 // or the member's screens. App.svelte owns one; screens report what they
 // learn (a login, a lock, an ended session) through its methods.
 import {
@@ -15,10 +15,14 @@ export const DEFAULT_SERVER = "http://127.0.0.1:8787";
 
 export type Screen = "loading" | "start" | "password_change" | "locked" | "member";
 
-/** A profile whose session ended: the login form is filled in for it. */
+/**
+ * A profile whose session ended: the login form is filled in for it.
+ * `reason` says why: it expired, or five wrong PINs ended it.
+ */
 export interface Relogin {
   server: string;
   login_id: string;
+  reason: "expired" | "pin_attempts_exceeded";
 }
 
 export class DeskState {
@@ -38,6 +42,8 @@ export class DeskState {
 
   /** The member whose screens are shown. */
   active: Profile_Serialize | null = $derived(this.view?.active ?? null);
+  /** Whether the active member has an app-lock PIN (「ロック」 needs one). */
+  hasPin: boolean = $derived(this.view?.has_pin ?? false);
 
   async refresh(): Promise<void> {
     const result = await commands.profilesGet();
@@ -74,6 +80,25 @@ export class DeskState {
     await this.refresh();
   }
 
+  /**
+   * Five wrong PINs: the core has ended the session. The start screen
+   * comes back with the login form filled in for that member.
+   */
+  async pinAttemptsExceeded(): Promise<void> {
+    const profile = this.active;
+    this.passwordChangeRequired = false;
+    this.logoutError = null;
+    if (profile) {
+      this.relogin = { server: profile.server, login_id: profile.login_id, reason: "pin_attempts_exceeded" };
+    }
+    await this.refresh();
+  }
+
+  /** The PIN was set or removed: ask the core whether there is one now. */
+  async pinChanged(): Promise<void> {
+    await this.refresh();
+  }
+
   async logout(): Promise<void> {
     const result = await commands.sessionLogout();
     this.logoutError = result.status === "error" ? result.error : null;
@@ -85,12 +110,18 @@ export class DeskState {
   async loginAgain(): Promise<void> {
     const profile = this.active;
     await this.logout();
-    if (profile) this.relogin = { server: profile.server, login_id: profile.login_id };
+    if (profile) this.relogin = { server: profile.server, login_id: profile.login_id, reason: "expired" };
   }
 
   /** Commands say the password must be changed (e.g. after a restart). */
   passwordChangeDue(): void {
     this.passwordChangeRequired = true;
+  }
+
+  /** The initial password was changed: the member's screens open. */
+  async passwordChanged(): Promise<void> {
+    this.passwordChangeRequired = false;
+    await this.refresh();
   }
 }
 
@@ -104,6 +135,8 @@ export interface MemberEvents {
   refresh(): Promise<void>;
   /** The insurer wants the initial password changed before anything else. */
   passwordChangeDue(): void;
+  /** The app-lock PIN was set or removed. */
+  pinChanged(): Promise<void>;
 }
 
 /**

@@ -3,9 +3,9 @@ import en from "../locales/en.json";
 import ja from "../locales/ja.json";
 import { COMMAND_ERROR_KEYS, errorMessage, INSURER_ERROR_KEYS } from "./errors";
 
-const error = (code: keyof typeof COMMAND_ERROR_KEYS, api_code: string | null = null) => ({
+const error = (code: keyof typeof COMMAND_ERROR_KEYS, api_code: string | null = null, message = "the text") => ({
   code,
-  message: "never shown",
+  message,
   api_code,
   field: null,
 });
@@ -25,12 +25,24 @@ describe("errorMessage", () => {
   });
 
   it("names an insurer code it does not know", () => {
-    expect(errorMessage(error("insurer", "brand_new"))).toEqual({ key: "error.insurer", values: { code: "brand_new" } });
-    expect(errorMessage(error("insurer"))).toEqual({ key: "error.insurer", values: { code: "unknown" } });
+    expect(errorMessage(error("insurer", "brand_new")).values.code).toBe("brand_new");
+    expect(errorMessage(error("insurer", "brand_new")).key).toBe("error.insurer");
+    expect(errorMessage(error("insurer")).values.code).toBe("unknown");
+  });
+
+  it("shows the insurer's text where the message names it: the password rule", () => {
+    const refusal = error("insurer", "password_policy", "password_policy: the password is too common (common_password)");
+    expect(errorMessage(refusal)).toEqual({
+      key: "error.password_policy",
+      values: { code: "password_policy", message: "the password is too common (common_password)" },
+    });
+    expect(ja["error.password_policy"]).toContain("{message}");
   });
 
   it("chooses by the command code otherwise", () => {
     expect(errorMessage(error("offline")).key).toBe("error.offline");
     expect(errorMessage(error("pin_mismatch")).key).toBe("error.pin_mismatch");
+    expect(errorMessage(error("pin_attempts_exceeded")).key).toBe("error.pin_attempts_exceeded");
+    expect(errorMessage(error("demo_failed")).key).toBe("error.demo_failed");
   });
 });

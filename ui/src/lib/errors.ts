@@ -23,6 +23,7 @@ export const COMMAND_ERROR_KEYS: Record<CommandErrorCode, string> = {
   locked: "error.locked",
   pin_format: "error.pin_format",
   pin_mismatch: "error.pin_mismatch",
+  pin_attempts_exceeded: "error.pin_attempts_exceeded",
   validation: "error.validation",
   profiles_io: "error.profiles_io",
   demo_failed: "error.demo_failed",
@@ -34,6 +35,7 @@ export const INSURER_ERROR_KEYS: Readonly<Record<string, string>> = {
   rate_limited: "error.rate_limited",
   membership_ended: "error.membership_ended",
   password_change_required: "error.password_change_required",
+  password_policy: "error.password_policy",
   validation: "error.validation",
   unauthorized: "error.logged_out",
   forbidden: "error.forbidden",
@@ -47,11 +49,18 @@ export interface ErrorMessage {
   values: Record<string, string>;
 }
 
-/** The message for a failed command. */
+/**
+ * The message for a failed command. An insurer's refusal also carries the
+ * insurer's own text as `message`, for the few messages that show it
+ * (`password_policy`: the text names the rule the password breaks).
+ */
 export function errorMessage(error: CommandError): ErrorMessage {
   if (error.code === "insurer") {
     const api = error.api_code ?? "unknown";
-    return { key: INSURER_ERROR_KEYS[api] ?? "error.insurer", values: { code: api } };
+    return {
+      key: INSURER_ERROR_KEYS[api] ?? "error.insurer",
+      values: { code: api, message: insurerText(error.message, api) },
+    };
   }
   return { key: COMMAND_ERROR_KEYS[error.code], values: { code: error.code } };
 }
@@ -59,4 +68,10 @@ export function errorMessage(error: CommandError): ErrorMessage {
 /** Whether the insurer wants the initial password changed first. */
 export function needsPasswordChange(error: CommandError): boolean {
   return error.code === "insurer" && error.api_code === "password_change_required";
+}
+
+/** The insurer's text without the code it starts with ("password_policy: …"). */
+function insurerText(message: string, api: string): string {
+  const prefix = `${api}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }

@@ -50,8 +50,17 @@ export const hanako: Profile_Serialize = {
   nickname: "はなこ",
 };
 
+/** Hanako's PC, with no one logged in (and so no PIN) unless `change` says otherwise. */
 export function profilesView(change: Partial<ProfilesView_Serialize> = {}): ProfilesView_Serialize {
-  return { profiles: [hanako], last: hanako.id, active: null, locked: false, keychain_error: null, ...change };
+  return {
+    profiles: [hanako],
+    last: hanako.id,
+    active: null,
+    locked: false,
+    has_pin: false,
+    keychain_error: null,
+    ...change,
+  };
 }
 
 export function dayView(date: string, change: Partial<DayView_Serialize> = {}): DayView_Serialize {
