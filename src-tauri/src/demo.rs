@@ -84,6 +84,9 @@ pub async fn demo_start(
             &data_arg,
             "serve",
             "--sandbox",
+            // The sidecar holds our end of its stdin: it stops when this
+            // process ends, even when it is killed before it can say so.
+            "--stop-with-stdin",
             "--listen",
             &format!("127.0.0.1:{port}"),
         ])

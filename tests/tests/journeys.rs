@@ -220,3 +220,50 @@ async fn without_a_keychain_nothing_is_saved_and_the_member_is_told() -> anyhow:
     assert!(!profiles.exists(), "no database was written");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_insurer_runs_beside_the_app_and_stops_with_it() -> anyhow::Result<()> {
+    let desktop = Desktop::start("journey_demo")?;
+    let app = desktop.launch().await?;
+    let default = app.testid("login-server").await?.prop("value").await?;
+    app.click("demo-start").await?;
+    let deadline = std::time::Instant::now() + kenpo_e2e::PATIENCE;
+    let server = loop {
+        let value = app.testid("login-server").await?.prop("value").await?;
+        if value != default {
+            break value.unwrap_or_default();
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the demo insurer did not start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    // A separate process: the sidecar, serving the demo roster in sandbox mode.
+    let demo_data = desktop.app_data_dir().join("demo-insurer");
+    let running = || {
+        std::process::Command::new("pgrep")
+            .args(["-f", &format!("{}.*serve --sandbox", demo_data.display())])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    assert!(running(), "kenpo-insurer runs as its own process");
+    let insurer: Value = reqwest::get(format!("{server}/api/v1/insurer"))
+        .await?
+        .json()
+        .await?;
+    assert_eq!(insurer["sandbox"], true);
+    app.fill("login-id", "U100001").await?;
+    app.fill("password", "19800101").await?;
+    app.click("login-submit").await?;
+    app.testid("password-change").await?;
+    app.screenshot("journey_demo_first_login").await?;
+    app.quit().await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while running() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(!running(), "the demo insurer stopped with the app");
+    Ok(())
+}

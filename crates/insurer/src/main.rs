@@ -46,6 +46,10 @@ enum Command {
         /// SMTP server for real mail (smtp://host:port, smtps://…); the outbox folder otherwise.
         #[arg(long, env = "KENPO_SMTP_URL", hide_env_values = true)]
         smtp: Option<String>,
+        /// Stop when standard input closes: run as a child (the desktop's
+        /// demo insurer), the server ends with its parent, however that ends.
+        #[arg(long)]
+        stop_with_stdin: bool,
     },
     /// The member roster.
     Roster {
@@ -179,6 +183,7 @@ async fn main() -> anyhow::Result<()> {
         listen,
         sandbox,
         smtp,
+        stop_with_stdin,
     } = cli.command
     {
         let server = Server::open(ServerOptions {
@@ -192,7 +197,9 @@ async fn main() -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {listen}"))?;
         tracing::info!(addr = %listener.local_addr()?, sandbox, "kenpo-insurer listening");
         tokio::spawn(expiry_job(server.state.clone()));
-        server.serve(listener, shutdown_signal()).await?;
+        server
+            .serve(listener, shutdown_signal(stop_with_stdin))
+            .await?;
         return Ok(());
     }
     let state = Server::open(options).await?.state;
@@ -427,9 +434,20 @@ fn options(cli: &Cli) -> anyhow::Result<ServerOptions> {
     Ok(options)
 }
 
-async fn shutdown_signal() {
+async fn shutdown_signal(stop_with_stdin: bool) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
+    };
+    let stdin_closed = async {
+        if !stop_with_stdin {
+            return std::future::pending().await;
+        }
+        use tokio::io::AsyncReadExt;
+        let mut stdin = tokio::io::stdin();
+        let mut buf = [0u8; 256];
+        // Nothing is expected on it; end of input means the parent is gone.
+        while matches!(stdin.read(&mut buf).await, Ok(n) if n > 0) {}
+        tracing::info!("standard input closed");
     };
     #[cfg(unix)]
     let term = async {
@@ -442,6 +460,6 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tokio::select! { () = ctrl_c => {}, () = term => {}, () = stdin_closed => {} }
     tracing::info!("shutting down");
 }
