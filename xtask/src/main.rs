@@ -318,8 +318,20 @@ impl Workspace {
             eprintln!(
                 "xtask: no display: running under Xvfb (xvfb-run), the window is not visible"
             );
-            let mut cmd = self.cmd("xvfb-run");
-            cmd.args(["-a", "-s", "-screen 0 1280x800x24"]).arg(&app);
+            // No desktop session means no keychain either: a private session
+            // bus with GNOME keyring, its keyring kept in target/run-keyring
+            // (a fixed password: for trying the app on a server, not for real data).
+            let keyring = self.target_dir().join("run-keyring");
+            std::fs::create_dir_all(keyring.join("data"))?;
+            std::fs::create_dir_all(keyring.join("run"))?;
+            let script = "printf '%s' kenpo-desk-run | \
+                XDG_DATA_HOME=\"$KEYRING/data\" XDG_RUNTIME_DIR=\"$KEYRING/run\" \
+                gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null && \
+                exec xvfb-run -a -s '-screen 0 1280x800x24' \"$@\"";
+            let mut cmd = self.cmd("dbus-run-session");
+            cmd.args(["--", "sh", "-c", script, "sh"])
+                .arg(&app)
+                .env("KEYRING", &keyring);
             cmd
         } else {
             let app = app.to_string_lossy().into_owned();
