@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use kenpo_core::desk::{DayView, LoggedIn, PointsView, Profile, SyncStatus};
 use kenpo_core::prefs::Prefs;
 use kenpo_domain::api::{CheckInResponse, Record, RecordValue, Secret};
-use kenpo_domain::entry::{GoalId, RecordKind};
+use kenpo_domain::entry::{Goal, GoalId, RecordKind};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_notification::NotificationExt;
@@ -179,6 +179,16 @@ pub async fn record_save(
     Ok(state.desk.day(date).await?)
 }
 
+/// Sets the member's behaviour goals (at most 5 labels, in order).
+#[tauri::command]
+#[specta::specta]
+pub async fn goals_set(
+    state: State<'_, AppState>,
+    labels: Vec<String>,
+) -> Result<Vec<Goal>, CommandError> {
+    Ok(state.desk.set_goals(&labels).await?)
+}
+
 /// Syncs now; the state for the sync indicator.
 #[tauri::command]
 #[specta::specta]
@@ -217,4 +227,16 @@ pub async fn lock_now(state: State<'_, AppState>) -> Result<bool, CommandError> 
 #[specta::specta]
 pub async fn lock_unlock(state: State<'_, AppState>, pin: String) -> Result<(), CommandError> {
     Ok(state.desk.unlock(&pin).await?)
+}
+
+/// The `kenpodesk://` link that opened the app (or arrived before the page
+/// listened for the `deep-link` event), once.
+#[tauri::command]
+#[specta::specta]
+pub fn deep_link_take(state: State<'_, AppState>) -> Option<String> {
+    state
+        .pending_link
+        .lock()
+        .ok()
+        .and_then(|mut link| link.take())
 }

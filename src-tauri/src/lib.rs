@@ -21,6 +21,27 @@ pub struct AppState {
     pub prefs: PrefsStore,
     pub desk: kenpo_core::desk::Desk,
     pub demo: demo::Demo,
+    /// A `kenpodesk://` link that arrived before the UI listened for one.
+    pub pending_link: std::sync::Mutex<Option<String>>,
+}
+
+/// Hands a `kenpodesk://` link to the UI: the `deep-link` event, and kept
+/// for `deep_link_take` in case the page is not listening yet.
+fn deliver_link(app: &tauri::AppHandle, url: String) {
+    use tauri::Emitter;
+    tracing::info!("deep link received");
+    if let Some(state) = app.try_state::<AppState>()
+        && let Ok(mut pending) = state.pending_link.lock()
+    {
+        *pending = Some(url.clone());
+    }
+    if let Err(err) = app.emit("deep-link", url) {
+        tracing::warn!(%err, "deep link not delivered");
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
 }
 
 /// The commands and types exposed to the UI. The same builder serves the
@@ -37,6 +58,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::session_logout,
         commands::day_get,
         commands::record_save,
+        commands::goals_set,
+        commands::deep_link_take,
         commands::sync_now,
         commands::check_in,
         commands::points_get,
@@ -76,6 +99,15 @@ pub fn run() {
         .init();
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        // First: a second launch (e.g. a mailed kenpodesk:// link) hands its
+        // link to this instance and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_shell::init())
         .invoke_handler(builder.invoke_handler())
@@ -88,8 +120,30 @@ pub fn run() {
                 prefs: PrefsStore::new(&data_dir),
                 desk: kenpo_core::desk::Desk::new(&data_dir),
                 demo: demo::Demo::default(),
+                pending_link: std::sync::Mutex::new(None),
                 data_dir,
             });
+            {
+                use tauri_plugin_deep_link::DeepLinkExt;
+                // Where the OS knows no handler yet (a development build),
+                // register this binary for kenpodesk:// links.
+                #[cfg(any(target_os = "linux", windows))]
+                if let Err(err) = app.deep_link().register_all() {
+                    tracing::warn!(%err, "kenpodesk:// links not registered with the desktop");
+                }
+                let handle = app.handle().clone();
+                app.deep_link().on_open_url(move |event| {
+                    for url in event.urls() {
+                        deliver_link(&handle, url.to_string());
+                    }
+                });
+                // Started by a link.
+                if let Ok(Some(urls)) = app.deep_link().get_current() {
+                    for url in urls {
+                        deliver_link(app.handle(), url.to_string());
+                    }
+                }
+            }
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"));

@@ -32,6 +32,13 @@ export const commands = {
 	 *  kenpo-domain; a bad value fails with `validation` and its field.
 	 */
 	recordSave: (date: string, kind: RecordKind, value: RecordValue, goalId: GoalId | null) => typedError<DayView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("record_save", { date, kind, value, goalId })),
+	/**  Sets the member's behaviour goals (at most 5 labels, in order). */
+	goalsSet: (labels: string[]) => typedError<Goal[], CommandError_Serialize>(__TAURI_INVOKE("goals_set", { labels })),
+	/**
+	 *  The `kenpodesk://` link that opened the app (or arrived before the page
+	 *  listened for the `deep-link` event), once.
+	 */
+	deepLinkTake: () => __TAURI_INVOKE<string | null>("deep_link_take"),
 	/**  Syncs now; the state for the sync indicator. */
 	syncNow: () => typedError<SyncStatus_Serialize, CommandError_Serialize>(__TAURI_INVOKE("sync_now")),
 	/**  The daily login point. */

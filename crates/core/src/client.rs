@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use kenpo_domain::api::{
     AccountSetupRequest, AuthKeyRequest, AuthKeyResponse, Captcha, ChangesResponse,
-    CheckInResponse, DependentRegistrationRequest, ErrorBody, ErrorCode, ErrorDetail,
-    IdentityRequest, IdentityResponse, InsurerInfo, MemberCreated, PasswordChangeRequest,
-    PasswordResetCompletion, PasswordResetRequest, PointsSummary, RecordsRequest, RecordsResponse,
-    RegistrationRequest, SandboxMailbox, Secret, SessionResponse,
+    CheckInResponse, DependentRegistrationRequest, ErrorBody, ErrorCode, ErrorDetail, GoalList,
+    GoalsUpdate, IdentityRequest, IdentityResponse, InsurerInfo, MemberCreated,
+    PasswordChangeRequest, PasswordResetCompletion, PasswordResetRequest, PointsSummary,
+    RecordsRequest, RecordsResponse, RegistrationRequest, SandboxMailbox, Secret, SessionResponse,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -354,6 +354,18 @@ impl InsurerClient {
             None,
             None,
             None,
+        )
+        .await
+    }
+
+    /// Replaces the member's goals (the whole list; a goal left out is deactivated).
+    pub async fn put_goals(&self, access: &Secret, update: &GoalsUpdate) -> ClientResult<GoalList> {
+        self.json(
+            Method::PUT,
+            "api/v1/goals",
+            Some(access),
+            None,
+            Some(update),
         )
         .await
     }

@@ -537,6 +537,45 @@ impl Desk {
         .await
     }
 
+    /// Sets the member's behaviour goals (the whole list, at most 5): the
+    /// server assigns the ids, so this needs the network.
+    pub async fn set_goals(&self, labels: &[String]) -> DeskResult<Vec<Goal>> {
+        let goals = kenpo_domain::entry::check_goal_list(
+            &labels
+                .iter()
+                .map(|label| kenpo_domain::entry::GoalInput {
+                    id: None,
+                    label: label.clone(),
+                })
+                .collect::<Vec<_>>(),
+        )?;
+        self.with_active(async |active| {
+            let session = active.session.as_ref().ok_or(SyncError::LoggedOut)?;
+            // Labels already in use keep their goal (and its history).
+            let known = active.store.goals().await?;
+            let update = kenpo_domain::api::GoalsUpdate {
+                goals: goals
+                    .iter()
+                    .map(|(_, label)| kenpo_domain::entry::GoalInput {
+                        id: known.iter().find(|g| g.label == *label).map(|g| g.id),
+                        label: label.as_str().to_owned(),
+                    })
+                    .collect(),
+            };
+            let client = session.client().clone();
+            let list = session
+                .authorized(|access| {
+                    let client = client.clone();
+                    let update = &update;
+                    async move { client.put_goals(&access, update).await }
+                })
+                .await?;
+            active.store.set_goals(&list.goals).await?;
+            Ok(list.goals)
+        })
+        .await
+    }
+
     /// The daily login point.
     pub async fn check_in(&self) -> DeskResult<CheckInResponse> {
         self.with_active(async |active| {

@@ -526,6 +526,24 @@ impl LocalStore {
             .collect()
     }
 
+    /// Replaces the mirrored goals with the server's list.
+    pub async fn set_goals(&self, goals: &[Goal]) -> LocalResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for goal in goals {
+            sqlx::query(
+                "INSERT INTO goals (id, label, active) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET label = excluded.label, active = excluded.active",
+            )
+            .bind(goal.id.0)
+            .bind(goal.label.as_str())
+            .bind(i64::from(goal.active))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The member's goals, active first.
     pub async fn goals(&self) -> LocalResult<Vec<Goal>> {
         let rows: Vec<(i64, String, i64)> =
