@@ -267,3 +267,73 @@ async fn the_demo_insurer_runs_beside_the_app_and_stops_with_it() -> anyhow::Res
     assert!(!running(), "the demo insurer stopped with the app");
     Ok(())
 }
+
+/// Sets an issued member's own password over HTTP (their first login).
+async fn set_password(insurer: &Insurer, login_id: &str, initial: &str) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    let first: Value = http
+        .post(format!("{}/api/v1/sessions", insurer.base()))
+        .json(&json!({"login_id": login_id, "password": initial}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    http.put(format!("{}/api/v1/account/password", insurer.base()))
+        .bearer_auth(first["access_token"].as_str().unwrap_or_default())
+        .json(&json!({"current_password": initial, "new_password": PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_members_on_one_pc_never_see_each_others_data() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let insurer = Insurer::start(dir.path(), "127.0.0.1:0".parse()?).await;
+    set_password(&insurer, "U100001", "19800101").await?;
+    set_password(&insurer, "U100002", "19920229").await?;
+    let desktop = Desktop::start("journey_two_members")?;
+    let app = desktop.launch().await?;
+
+    login(&app, &insurer.base(), "U100001", PASSWORD).await?;
+    app.testid("today").await?;
+    enter(&app, "steps", "1111").await?;
+    app.wait_attr("sync-state", "data-state", "synced").await?;
+    app.click("logout").await?;
+
+    login(&app, &insurer.base(), "U100002", PASSWORD).await?;
+    app.wait_contains("member-name", "U100002").await?;
+    let steps = app.testid("steps").await?.prop("value").await?;
+    assert_eq!(
+        steps.as_deref(),
+        Some(""),
+        "the second member sees none of the first's"
+    );
+    app.screenshot("journey_second_member").await?;
+    app.click("logout").await?;
+
+    // Each has a profile on this PC, with its own encrypted database.
+    let profiles = std::fs::read_dir(desktop.app_data_dir().join("profiles"))?
+        .filter_map(Result::ok)
+        .filter(|f| f.path().extension().is_some_and(|e| e == "db"))
+        .count();
+    assert_eq!(profiles, 2, "one database per member");
+    login(&app, &insurer.base(), "U100001", PASSWORD).await?;
+    app.wait_contains("member-name", "U100001").await?;
+    let deadline = std::time::Instant::now() + kenpo_e2e::PATIENCE;
+    loop {
+        let steps = app.testid("steps").await?.prop("value").await?;
+        if steps.as_deref() == Some("1111") {
+            break;
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the first member's steps: {steps:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.quit().await?;
+    insurer.stop().await;
+    Ok(())
+}
