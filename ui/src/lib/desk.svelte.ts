@@ -16,13 +16,15 @@ export const DEFAULT_SERVER = "http://127.0.0.1:8787";
 export type Screen = "loading" | "start" | "password_change" | "locked" | "member";
 
 /**
- * A profile whose session ended: the login form is filled in for it.
- * `reason` says why: it expired, or five wrong PINs ended it.
+ * A login to fill in: a profile whose session ended, or an account just
+ * registered or whose password was just reset. `reason` says which: the
+ * session expired, five wrong PINs ended it, the member registered, or
+ * reset the password (the login ID may then be unknown: "").
  */
 export interface Relogin {
   server: string;
   login_id: string;
-  reason: "expired" | "pin_attempts_exceeded";
+  reason: "expired" | "pin_attempts_exceeded" | "registered" | "password_reset";
 }
 
 export class DeskState {

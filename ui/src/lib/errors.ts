@@ -41,6 +41,13 @@ export const INSURER_ERROR_KEYS: Readonly<Record<string, string>> = {
   forbidden: "error.forbidden",
   service_unavailable: "error.service_unavailable",
   internal: "error.service_unavailable",
+  token_expired: "error.token_expired",
+  identity_mismatch: "error.identity_mismatch",
+  captcha_mismatch: "error.captcha_mismatch",
+  auth_key_mismatch: "error.auth_key_mismatch",
+  invalid_email: "error.invalid_email",
+  login_id_taken: "error.login_id_taken",
+  invalid_insurer_number: "error.invalid_insurer_number",
 };
 
 export interface ErrorMessage {

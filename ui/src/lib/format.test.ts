@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDay, formatDayWithWeekday, formatInstant, formatSigned, parseTypedNumber } from "./format";
+import { formatCountdown, formatDay, formatDayWithWeekday, formatInstant, formatSigned, parseTypedNumber } from "./format";
 
 describe("parseTypedNumber", () => {
   it("reads what a Japanese keyboard types", () => {
@@ -34,5 +34,16 @@ describe("formatting", () => {
 
   it("shows instants in Japan's time", () => {
     expect(formatInstant("2026-05-10T05:03:00Z", "ja")).toBe("2026/05/10 14:03");
+  });
+});
+
+describe("formatCountdown", () => {
+  it("shows hours, minutes and seconds, rounded up to the second", () => {
+    expect(formatCountdown(3 * 60 * 60 * 1000)).toBe("3:00:00");
+    expect(formatCountdown(3 * 60 * 60 * 1000 - 1000)).toBe("2:59:59");
+    expect(formatCountdown(30 * 60 * 1000 - 1)).toBe("0:30:00");
+    expect(formatCountdown(999)).toBe("0:00:01");
+    expect(formatCountdown(0)).toBe("0:00:00");
+    expect(formatCountdown(-5000)).toBe("0:00:00");
   });
 });

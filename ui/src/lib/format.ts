@@ -51,3 +51,12 @@ export function parseTypedNumber(text: string): number | null {
   if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(ascii)) return Number.NaN;
   return Number(ascii);
 }
+
+/** Time left, as H:MM:SS (3:00:00, 0:29:59), rounded up to the second; 0:00:00 when none. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  return `${hours}:${String(minutes).padStart(2, "0")}:${String(seconds).padStart(2, "0")}`;
+}

@@ -18,15 +18,21 @@ export interface Calls {
   of(cmd: string): Args[];
 }
 
-/** Answers the commands in `handlers`; any other command fails the test. */
+/**
+ * Answers the commands in `handlers`; any other command fails the test.
+ * Events work too: what a test `emit`s reaches the app's `listen`ers.
+ */
 export function mockCommands(handlers: Record<string, Handler>): Calls {
   const all: { cmd: string; args: Args }[] = [];
-  mockIPC((cmd, args) => {
-    all.push({ cmd, args: (args ?? {}) as Args });
-    const handler = handlers[cmd];
-    if (!handler) throw new Error(`unexpected command ${cmd}`);
-    return handler((args ?? {}) as Args);
-  });
+  mockIPC(
+    (cmd, args) => {
+      all.push({ cmd, args: (args ?? {}) as Args });
+      const handler = handlers[cmd];
+      if (!handler) throw new Error(`unexpected command ${cmd}`);
+      return handler((args ?? {}) as Args);
+    },
+    { shouldMockEvents: true },
+  );
   return { all, of: (cmd) => all.filter((call) => call.cmd === cmd).map((call) => call.args) };
 }
 
