@@ -329,6 +329,35 @@ impl Desktop {
         Ok(desktop)
     }
 
+    /// Launches the app binary a second time on this desktop with `args`
+    /// (e.g. a `kenpodesk://` link), as the desktop would for a clicked
+    /// link, and waits for that launch to end.
+    pub fn launch_again(&self, args: &[&str]) -> Result<std::process::ExitStatus> {
+        let mut child = Command::new(app_binary()?)
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_CACHE_HOME", self.home.path().join("cache"))
+            .env("NO_AT_BRIDGE", "1")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(log_file(&self.name, "second-launch")?)
+            .spawn()?;
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = child.try_wait()? {
+                return Ok(status);
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                bail!("the second launch did not hand over and exit");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The app's data folder on this desktop (Tauri's app-data dir under XDG_DATA_HOME).
     pub fn app_data_dir(&self) -> PathBuf {
         self.home.path().join("data").join("jp.kenpodesk.desktop")
