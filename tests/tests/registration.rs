@@ -103,6 +103,8 @@ async fn a_newcomer_registers_with_the_demo_mailbox_and_reaches_today() -> anyho
     let key: String = key.chars().filter(char::is_ascii_digit).collect();
     assert_eq!(key.len(), 8, "an 8-digit auth key: {key}");
     app.testid("reg-auth-key-warning").await?;
+    app.eval("document.querySelector(\"[data-testid='reg-auth-key']\").scrollIntoView({block: 'center'})")
+        .await?;
     app.screenshot("registration_3_auth_key").await?;
 
     // 3. 認証キー入力, from the second mail.

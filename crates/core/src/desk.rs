@@ -20,7 +20,7 @@ use tokio::sync::{Mutex, RwLock};
 use crate::client::{ClientError, InsurerClient};
 use crate::keychain::{Keychain, KeychainError};
 use crate::store::{LocalError, LocalStore};
-use crate::sync::{Session, SyncError, SyncOptions, sync_once};
+use crate::sync::{Session, SyncError, SyncOptions, sync_with_retry};
 
 /// The keychain service name of the app's entries.
 pub const KEYCHAIN_SERVICE: &str = "jp.kenpodesk.desktop";
@@ -492,7 +492,17 @@ impl Desk {
             let state = match &active.session {
                 None => SyncState::LoggedOut,
                 Some(session) => {
-                    match sync_once(&active.store, session, SyncOptions::default()).await {
+                    // A dropped connection or a busy server gets two more
+                    // tries (0.5 s, then 1 s) before the member is told.
+                    let retried = sync_with_retry(
+                        &active.store,
+                        session,
+                        SyncOptions::default(),
+                        3,
+                        std::time::Duration::from_millis(500),
+                        std::time::Duration::from_secs(2),
+                    );
+                    match retried.await {
                         Ok(_) => SyncState::Synced,
                         Err(SyncError::Client(ClientError::Offline(reason))) => {
                             SyncState::Offline { reason }

@@ -150,6 +150,116 @@ describe("TodayScreen", () => {
     expect((box as HTMLInputElement).checked).toBe(true);
   });
 
+  it("sets behaviour goals in the editor and shows their checkboxes", async () => {
+    let goals: GoalDay_Serialize[] = [];
+    const calls = core({}, {
+      day_get: ({ date }) => dayView(date as string, { goals }),
+      goals_set: ({ labels }) => {
+        goals = (labels as string[]).map((label, i) => ({ goal: { id: i + 1, label, active: true }, achieved: null }));
+        return goals.map((g) => g.goal);
+      },
+    });
+    show();
+    expect(screen.getByText(ja["today.goals.none"])).toBeTruthy();
+    const open = screen.getByTestId("goals-edit");
+    expect(open.textContent).toBe(ja["today.goals.set"]);
+    await vi.waitFor(() => expect((open as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(open);
+
+    expect(screen.getByTestId("goals-editor")).toBeTruthy();
+    expect(screen.queryAllByTestId("goal-label")).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId("goal-add"));
+    await fireEvent.click(screen.getByTestId("goal-add"));
+    const [first, second] = screen.getAllByTestId("goal-label");
+    expect(document.activeElement, "the new goal's field takes the focus").toBe(second);
+    expect(first?.getAttribute("placeholder")).toBe(ja["today.goals.editor.example1"]);
+    await fireEvent.input(first!, { target: { value: " 1日8,000歩あるく " } });
+    await fireEvent.input(second!, { target: { value: "21時以降は間食しない" } });
+    const loads = calls.of("day_get").length;
+    await fireEvent.click(screen.getByTestId("goals-save"));
+
+    await vi.waitFor(() => expect(screen.queryByTestId("goals-editor")).toBeNull());
+    expect(calls.of("goals_set")).toEqual([{ labels: ["1日8,000歩あるく", "21時以降は間食しない"] }]);
+    expect(calls.of("day_get").length).toBeGreaterThan(loads);
+    expect(calls.of("day_get").at(-1)).toEqual({ date: todayJst() });
+    expect(await screen.findByLabelText("1日8,000歩あるく")).toBeTruthy();
+    expect(screen.getByLabelText("21時以降は間食しない")).toBeTruthy();
+    expect(screen.getAllByTestId("goal")).toHaveLength(2);
+    expect(screen.getByTestId("goals-edit").textContent).toBe(ja["today.goals.edit"]);
+  });
+
+  it("refuses a goal over 40 characters and a repeated goal without asking the core", async () => {
+    const calls = core({ goals: [walk] }, { goals_set: () => [] });
+    show();
+    await screen.findByLabelText("1日8,000歩あるく");
+    await vi.waitFor(() => expect((screen.getByTestId("goals-edit") as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId("goals-edit"));
+    const [current] = screen.getAllByTestId("goal-label") as HTMLInputElement[];
+    expect(current?.value, "the editor starts with the active goals").toBe("1日8,000歩あるく");
+
+    await fireEvent.click(screen.getByTestId("goal-add"));
+    const added = screen.getAllByTestId("goal-label")[1]!;
+    await fireEvent.input(added, { target: { value: "あ".repeat(41) } });
+    await fireEvent.click(screen.getByTestId("goals-save"));
+    const tooLong = screen.getByText(ja["today.goals.editor.too_long"].replace("{max}", "40"));
+    expect(added.getAttribute("aria-invalid")).toBe("true");
+    expect(added.getAttribute("aria-describedby")).toContain(tooLong.id);
+
+    await fireEvent.input(added, { target: { value: " 1日8,000歩あるく" } });
+    await fireEvent.click(screen.getByTestId("goals-save"));
+    expect(screen.getByText(ja["today.goals.editor.duplicate"])).toBeTruthy();
+    expect(screen.queryByText(ja["today.goals.editor.too_long"].replace("{max}", "40"))).toBeNull();
+    expect(document.activeElement).toBe(added);
+    expect(calls.of("goals_set")).toEqual([]);
+    expect(screen.getByTestId("goals-editor")).toBeTruthy();
+  });
+
+  it("allows at most five goals", async () => {
+    core();
+    show();
+    await vi.waitFor(() => expect((screen.getByTestId("goals-edit") as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId("goals-edit"));
+    const add = screen.getByTestId("goal-add") as HTMLButtonElement;
+    for (let i = 0; i < 5; i++) await fireEvent.click(add);
+    expect(screen.getAllByTestId("goal-label")).toHaveLength(5);
+    expect(add.disabled).toBe(true);
+    await fireEvent.click(screen.getAllByTestId("goal-remove")[0]!);
+    expect(screen.getAllByTestId("goal-label")).toHaveLength(4);
+    expect(add.disabled).toBe(false);
+  });
+
+  it("says goals cannot be set offline, and keeps the editor open", async () => {
+    const calls = core({}, { goals_set: () => fail("offline") });
+    show();
+    await vi.waitFor(() => expect((screen.getByTestId("goals-edit") as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId("goals-edit"));
+    await fireEvent.click(screen.getByTestId("goal-add"));
+    await fireEvent.input(screen.getByTestId("goal-label"), { target: { value: "1日8,000歩あるく" } });
+    await fireEvent.click(screen.getByTestId("goals-save"));
+    expect((await screen.findByTestId("goals-editor-error")).textContent).toBe(ja["today.goals.editor.offline"]);
+    expect(calls.of("goals_set")).toHaveLength(1);
+    expect((screen.getByTestId("goal-label") as HTMLInputElement).value).toBe("1日8,000歩あるく");
+
+    await fireEvent.keyDown(screen.getByTestId("goal-label"), { key: "Escape" });
+    expect(screen.queryByTestId("goals-editor")).toBeNull();
+  });
+
+  it("puts the core's refusal of a label beside that label", async () => {
+    core({}, { goals_set: () => fail("validation", { field: "labels[1]" }) });
+    show();
+    await vi.waitFor(() => expect((screen.getByTestId("goals-edit") as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId("goals-edit"));
+    await fireEvent.click(screen.getByTestId("goal-add"));
+    await fireEvent.click(screen.getByTestId("goal-add"));
+    const [first, second] = screen.getAllByTestId("goal-label");
+    await fireEvent.input(first!, { target: { value: "1日8,000歩あるく" } });
+    await fireEvent.input(second!, { target: { value: "21時以降は間食しない" } });
+    await fireEvent.click(screen.getByTestId("goals-save"));
+    const message = await screen.findByText(ja["today.goals.editor.invalid"]);
+    expect(second!.getAttribute("aria-describedby")).toContain(message.id);
+    expect(first!.getAttribute("aria-invalid")).toBeNull();
+  });
+
   it("goes to the day before and says when a day no longer earns points", async () => {
     const yesterday = addDays(todayJst(), -1);
     const calls = core({}, {
