@@ -395,9 +395,18 @@ impl Desktop {
             "tauri:options",
             serde_json::json!({ "application": app.to_string_lossy() }),
         )?;
-        let web = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
-            .await
-            .context("WebDriver session on the app")?;
+        // On a loaded machine the first session can fail while WebKit
+        // starts: one more try before giving up.
+        let web = match WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()).await {
+            Ok(web) => web,
+            Err(first) => {
+                eprintln!("e2e: no WebDriver session at the first try ({first}); trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+                    .await
+                    .context("WebDriver session on the app")?
+            }
+        };
         let app = App {
             web: Some(web),
             driver,

@@ -121,6 +121,22 @@ async fn issued_id_first_login_then_check_in_records_and_points() -> anyhow::Res
     app.wait_contains("login-points", "5").await?;
     enter(&app, "steps", "8123").await?;
     enter(&app, "weight", "65.4").await?;
+    // A behaviour goal, set and achieved.
+    app.click("goals-edit").await?;
+    app.testid("goals-editor").await?;
+    let deadline = std::time::Instant::now() + kenpo_e2e::PATIENCE;
+    while app
+        .web()
+        .find_all(kenpo_e2e::thirtyfour::By::Css("[data-testid='goal-label']"))
+        .await?
+        .is_empty()
+    {
+        anyhow::ensure!(std::time::Instant::now() < deadline, "no goal field");
+        app.click("goal-add").await?;
+    }
+    app.fill("goal-label", "1日8,000歩あるく").await?;
+    app.click("goals-save").await?;
+    app.click("goal").await?;
     app.wait_attr("sync-state", "data-state", "synced").await?;
     app.screenshot("journey_today").await?;
 
@@ -135,17 +151,22 @@ async fn issued_id_first_login_then_check_in_records_and_points() -> anyhow::Res
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["kind"].as_str().unwrap(), r["value"].as_f64().unwrap()))
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap(),
+                r["value"].as_f64().unwrap_or(-1.0),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
-        [("steps", 8123.0), ("weight", 65.4)],
-        "on the server"
+        [("goal", -1.0), ("steps", 8123.0), ("weight", 65.4)],
+        "on the server (the goal's value is a flag)"
     );
 
     app.click("tab-points").await?;
-    // Registration 1,000, login 5, steps 10, weight 10.
-    app.wait_contains("points-balance", "1,025").await?;
+    // Registration 1,000, login 5, steps 10, weight 10, the goal 5.
+    app.wait_contains("points-balance", "1,030").await?;
     app.wait_contains("ledger", "2028").await?;
     app.screenshot("journey_points").await?;
     app.quit().await?;
