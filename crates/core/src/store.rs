@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use kenpo_domain::api::{Change, LedgerEntryInfo, Record, RecordResult, RecordStatus};
-use kenpo_domain::entry::{EntryValue, Goal, GoalId, GoalLabel, GoalResult, Steps, Weight};
+use kenpo_domain::entry::{EntryValue, Goal, GoalId, GoalLabel};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
@@ -95,38 +95,6 @@ fn parse_day(text: &str) -> LocalResult<NaiveDate> {
     NaiveDate::from_str(text).map_err(|_| corrupt("date"))
 }
 
-/// The stored form of a value: (goal id or 0, number).
-fn stored(value: EntryValue) -> (i64, i64) {
-    match value {
-        EntryValue::Steps(steps) => (0, i64::from(steps.get())),
-        EntryValue::Weight(weight) => (0, i64::from(weight.hectograms())),
-        EntryValue::Goal(goal) => (goal.goal_id.0, i64::from(goal.achieved)),
-    }
-}
-
-fn entry_of(kind: &str, goal_id: i64, value: i64) -> LocalResult<EntryValue> {
-    let bad = || corrupt("record value");
-    Ok(match kind {
-        "steps" => EntryValue::Steps(
-            u32::try_from(value)
-                .ok()
-                .and_then(|n| Steps::new(n).ok())
-                .ok_or_else(bad)?,
-        ),
-        "weight" => EntryValue::Weight(
-            i32::try_from(value)
-                .ok()
-                .and_then(|n| Weight::from_hectograms(n).ok())
-                .ok_or_else(bad)?,
-        ),
-        "goal" => EntryValue::Goal(GoalResult {
-            goal_id: GoalId(goal_id),
-            achieved: value != 0,
-        }),
-        _ => return Err(bad()),
-    })
-}
-
 type RecordRow = (String, String, i64, i64, String);
 type LedgerRow = (i64, String, String, i64, Option<String>, Option<String>);
 
@@ -135,7 +103,7 @@ fn record_of((date, kind, goal_id, value, updated_at): RecordRow) -> LocalResult
         DateTime::parse_from_rfc3339(&updated_at).map_err(|_| corrupt("record time"))?;
     Ok(Record::from_entry(
         parse_day(&date)?,
-        entry_of(&kind, goal_id, value)?,
+        EntryValue::from_stored(&kind, goal_id, value).ok_or_else(|| corrupt("record value"))?,
         updated_at,
     ))
 }
@@ -224,7 +192,7 @@ impl LocalStore {
         value: EntryValue,
         updated_at: DateTime<FixedOffset>,
     ) -> LocalResult<()> {
-        let (goal_id, number) = stored(value);
+        let (goal_id, number) = value.to_stored();
         let kind = value.kind().as_str();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -420,7 +388,7 @@ impl LocalStore {
             match change {
                 Change::Record(record) => {
                     let value = record.entry().map_err(|_| corrupt("record from server"))?;
-                    let (goal_id, number) = stored(value);
+                    let (goal_id, number) = value.to_stored();
                     // The newer edit wins, here as on the server; a local
                     // edit still waiting to go keeps its place.
                     sqlx::query(
@@ -440,17 +408,7 @@ impl LocalStore {
                     .execute(&mut *tx)
                     .await?;
                 }
-                Change::Goal(goal) => {
-                    sqlx::query(
-                        "INSERT INTO goals (id, label, active) VALUES ($1, $2, $3) \
-                         ON CONFLICT (id) DO UPDATE SET label = excluded.label, active = excluded.active",
-                    )
-                    .bind(goal.id.0)
-                    .bind(goal.label.as_str())
-                    .bind(i64::from(goal.active))
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Change::Goal(goal) => upsert_goal(&mut tx, goal).await?,
                 Change::Ledger(entry) => {
                     sqlx::query(
                         "INSERT INTO ledger (id, date, code, points, expires_on, note) \
@@ -530,15 +488,7 @@ impl LocalStore {
     pub async fn set_goals(&self, goals: &[Goal]) -> LocalResult<()> {
         let mut tx = self.pool.begin().await?;
         for goal in goals {
-            sqlx::query(
-                "INSERT INTO goals (id, label, active) VALUES ($1, $2, $3) \
-                 ON CONFLICT (id) DO UPDATE SET label = excluded.label, active = excluded.active",
-            )
-            .bind(goal.id.0)
-            .bind(goal.label.as_str())
-            .bind(i64::from(goal.active))
-            .execute(&mut *tx)
-            .await?;
+            upsert_goal(&mut tx, goal).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -574,6 +524,22 @@ impl LocalStore {
     }
 }
 
+async fn upsert_goal(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    goal: &Goal,
+) -> LocalResult<()> {
+    sqlx::query(
+        "INSERT INTO goals (id, label, active) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET label = excluded.label, active = excluded.active",
+    )
+    .bind(goal.id.0)
+    .bind(goal.label.as_str())
+    .bind(i64::from(goal.active))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 async fn mirror(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     kind: &str,
@@ -595,6 +561,8 @@ async fn mirror(
 
 #[cfg(test)]
 mod tests {
+    use kenpo_domain::entry::Steps;
+
     use super::*;
 
     fn at(text: &str) -> DateTime<FixedOffset> {

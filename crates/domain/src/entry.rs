@@ -400,6 +400,37 @@ impl EntryValue {
             Self::Goal(_) => RecordKind::Goal,
         }
     }
+
+    /// The value as two integers, as the server and the desktop store it:
+    /// (goal id, or 0 for steps and weight; steps, weight in hectograms, or
+    /// a goal's 1 / 0).
+    pub fn to_stored(self) -> (i64, i64) {
+        match self {
+            Self::Steps(steps) => (0, i64::from(steps.get())),
+            Self::Weight(weight) => (0, i64::from(weight.hectograms())),
+            Self::Goal(goal) => (goal.goal_id.0, i64::from(goal.achieved)),
+        }
+    }
+
+    /// The value back from [`Self::to_stored`] and its kind's wire name;
+    /// `None` when the numbers are not a valid value of that kind.
+    pub fn from_stored(kind: &str, goal_id: i64, number: i64) -> Option<Self> {
+        match kind {
+            "steps" => u32::try_from(number)
+                .ok()
+                .and_then(|n| Steps::new(n).ok())
+                .map(Self::Steps),
+            "weight" => i32::try_from(number)
+                .ok()
+                .and_then(|n| Weight::from_hectograms(n).ok())
+                .map(Self::Weight),
+            "goal" => Some(Self::Goal(GoalResult {
+                goal_id: GoalId(goal_id),
+                achieved: number != 0,
+            })),
+            _ => None,
+        }
+    }
 }
 
 /// How far back a member may fill in days and still earn points: today and
@@ -495,6 +526,33 @@ pub enum EntryDay {
     Earning,
     /// Before the window: saved in the history, earns nothing.
     KeptOnly,
+}
+
+#[cfg(test)]
+mod stored_tests {
+    use super::*;
+
+    #[test]
+    fn stored_values_round_trip_and_bad_ones_are_refused() {
+        let values = [
+            EntryValue::Steps(Steps::new(8123).unwrap()),
+            EntryValue::Weight(Weight::from_kg(65.4).unwrap()),
+            EntryValue::Goal(GoalResult {
+                goal_id: GoalId(7),
+                achieved: true,
+            }),
+        ];
+        for value in values {
+            let (goal_id, number) = value.to_stored();
+            assert_eq!(
+                EntryValue::from_stored(value.kind().as_str(), goal_id, number),
+                Some(value)
+            );
+        }
+        assert_eq!(EntryValue::from_stored("steps", 0, -1), None);
+        assert_eq!(EntryValue::from_stored("weight", 0, 10), None);
+        assert_eq!(EntryValue::from_stored("sleep", 0, 1), None);
+    }
 }
 
 #[cfg(test)]

@@ -16,9 +16,7 @@ use kenpo_domain::api::{
     FaqEntry, InquiryCategory, InquiryRequest, LedgerEntryInfo, Notice, PointsGranted, Record,
     RecordResult, RecordStatus, RecordsResponse,
 };
-use kenpo_domain::entry::{
-    EntryValue, Goal, GoalId, GoalLabel, GoalResult, RecordKind, Steps, Weight,
-};
+use kenpo_domain::entry::{EntryValue, Goal, GoalId, GoalLabel, RecordKind, Weight};
 use kenpo_domain::health::{Bmi, Height};
 use kenpo_domain::ledger::{LedgerError, Lot, LotId, allocate};
 use kenpo_domain::points::{Grant, ReportKind, RuleCode};
@@ -52,38 +50,11 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
     serde_json::from_str(text).map_err(|_| corrupt("stored JSON"))
 }
 
-/// The stored form of a record's value: steps, hectograms, or 1/0.
-fn stored_value(value: EntryValue) -> (i64, i64) {
-    match value {
-        EntryValue::Steps(steps) => (0, i64::from(steps.get())),
-        EntryValue::Weight(weight) => (0, i64::from(weight.hectograms())),
-        EntryValue::Goal(goal) => (goal.goal_id.0, i64::from(goal.achieved)),
-    }
-}
-
 fn record_from_row(
     (date, kind, goal_id, value, updated_at): (String, String, i64, i64, String),
 ) -> StoreResult<Record> {
     let bad = || corrupt("record");
-    let entry = match kind.as_str() {
-        "steps" => EntryValue::Steps(
-            u32::try_from(value)
-                .ok()
-                .and_then(|n| Steps::new(n).ok())
-                .ok_or_else(bad)?,
-        ),
-        "weight" => EntryValue::Weight(
-            i32::try_from(value)
-                .ok()
-                .and_then(|n| Weight::from_hectograms(n).ok())
-                .ok_or_else(bad)?,
-        ),
-        "goal" => EntryValue::Goal(GoalResult {
-            goal_id: GoalId(goal_id),
-            achieved: value != 0,
-        }),
-        _ => return Err(bad()),
-    };
+    let entry = EntryValue::from_stored(&kind, goal_id, value).ok_or_else(bad)?;
     let updated_at = DateTime::parse_from_rfc3339(&updated_at).map_err(|_| bad())?;
     Ok(Record::from_entry(parse_date(&date)?, entry, updated_at))
 }
@@ -186,7 +157,7 @@ fn record_result(
     match item {
         RecordItem::Rejected(result) => result.clone(),
         RecordItem::Valid { date, value, .. } => {
-            let goal_id = stored_value(*value).0;
+            let goal_id = value.to_stored().0;
             RecordResult {
                 date: *date,
                 kind: value.kind(),
@@ -605,7 +576,7 @@ macro_rules! activity_store {
                         }
                         RecordItem::Valid { date, value, updated_at, .. } => (*date, *value, updated_at),
                     };
-                    let (goal_id, _) = stored_value(value);
+                    let (goal_id, _) = value.to_stored();
                     if value.kind() == RecordKind::Goal && !goals.contains(&goal_id) {
                         let error = ErrorDetail::new(ErrorCode::NotFound, "this member has no such goal")
                             .with_field("goal_id");
@@ -636,7 +607,7 @@ macro_rules! activity_store {
                     );
                     insert.push_values(chunk, |mut row, &i| {
                         if let RecordItem::Valid { date, value, updated_at, .. } = &items[i] {
-                            let (goal_id, stored) = stored_value(*value);
+                            let (goal_id, stored) = value.to_stored();
                             row.push_bind(account_id)
                                 .push_bind(day(*date))
                                 .push_bind(value.kind().as_str())
@@ -661,7 +632,7 @@ macro_rules! activity_store {
                     let RecordItem::Valid { date, value, updated_at, grants } = &items[i] else {
                         continue;
                     };
-                    let key = (day(*date), value.kind().as_str().to_owned(), stored_value(*value).0);
+                    let key = (day(*date), value.kind().as_str().to_owned(), value.to_stored().0);
                     if !saved.contains(&key) {
                         results[i] = Some(record_result(&items[i], RecordStatus::Stale, None));
                         continue;
