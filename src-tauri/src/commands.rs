@@ -2,15 +2,18 @@
 //! generated into `ui/src/bindings.ts`.
 
 use chrono::NaiveDate;
-use kenpo_core::desk::{DayView, LoggedIn, PointsView, Profile, SyncStatus};
+use kenpo_core::error::{Coded, ErrorCode};
 use kenpo_core::prefs::Prefs;
-use kenpo_domain::api::{CheckInResponse, Record, RecordValue, Secret};
+use kenpo_core::profiles::Profile;
+use kenpo_core::scheduler::SyncStatus;
+use kenpo_core::views::{DayView, LoggedIn, PointsView};
+use kenpo_domain::api::{CheckInResponse, RecordValue, Secret};
 use kenpo_domain::entry::{Goal, GoalId, RecordKind};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_notification::NotificationExt;
 
-use crate::error::ErrorCode;
+use crate::error::ShellErrorCode;
 use crate::{AppState, CommandError};
 
 #[derive(Debug, Serialize, specta::Type)]
@@ -62,7 +65,7 @@ pub async fn notification_test(
         .title(title)
         .body(body)
         .show()
-        .map_err(|err| CommandError::new(ErrorCode::NotificationFailed, err))
+        .map_err(|err| CommandError::shell(ShellErrorCode::NotificationFailed, err))
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -70,13 +73,13 @@ async fn ensure_notification_service() -> Result<(), CommandError> {
     // A blocking D-Bus round trip: keep it off the async workers.
     let answer = tauri::async_runtime::spawn_blocking(notify_rust::get_server_information)
         .await
-        .map_err(|err| CommandError::new(ErrorCode::NotificationFailed, err))?;
+        .map_err(|err| CommandError::shell(ShellErrorCode::NotificationFailed, err))?;
     match answer {
         Ok(_) => Ok(()),
         Err(err) => {
             tracing::warn!(%err, "no desktop notification service");
-            Err(CommandError::new(
-                ErrorCode::NotificationUnavailable,
+            Err(CommandError::shell(
+                ShellErrorCode::NotificationUnavailable,
                 "no notification service is running on this desktop",
             ))
         }
@@ -100,8 +103,9 @@ pub struct ProfilesView {
     /// Whether the active profile has an app-lock PIN.
     pub has_pin: bool,
     /// Why the OS keychain cannot be used, when it cannot (the app then
-    /// saves nothing: no login, no records).
-    pub keychain_error: Option<String>,
+    /// saves nothing: no login, no records). The platform's own words go to
+    /// the log only.
+    pub keychain_error: Option<ErrorCode>,
 }
 
 #[tauri::command]
@@ -111,10 +115,13 @@ pub async fn profiles_get(state: State<'_, AppState>) -> Result<ProfilesView, Co
     Ok(ProfilesView {
         profiles,
         last,
-        active: state.desk.active_profile().await,
-        locked: state.desk.is_locked().await,
-        has_pin: state.desk.has_pin().await,
-        keychain_error: state.desk.keychain_status().err().map(|e| e.to_string()),
+        active: state.desk.active_profile(),
+        locked: state.desk.is_locked(),
+        has_pin: state.desk.has_pin(),
+        keychain_error: state.desk.keychain_status().err().map(|err| {
+            tracing::warn!(%err, "no keychain");
+            err.code()
+        }),
     })
 }
 
@@ -124,6 +131,15 @@ pub async fn profiles_get(state: State<'_, AppState>) -> Result<ProfilesView, Co
 #[specta::specta]
 pub async fn profile_open(state: State<'_, AppState>, id: String) -> Result<bool, CommandError> {
     Ok(state.desk.open_profile(&id).await?)
+}
+
+/// Sets aside this PC's copy of a profile that cannot be opened (its key
+/// was lost): kept in a folder of its own, never deleted. Logging in again
+/// then fills a new copy from the insurer.
+#[tauri::command]
+#[specta::specta]
+pub async fn profile_set_aside(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    Ok(state.desk.set_aside_local(&id).await?)
 }
 
 #[tauri::command]
@@ -165,18 +181,7 @@ pub async fn record_save(
     value: RecordValue,
     goal_id: Option<GoalId>,
 ) -> Result<DayView, CommandError> {
-    let now = chrono::Utc::now().with_timezone(&kenpo_domain::time::JST);
-    let entry = Record {
-        date,
-        kind,
-        goal_id,
-        value,
-        updated_at: now.fixed_offset(),
-    }
-    .entry()
-    .map_err(|err| CommandError::from(kenpo_core::desk::DeskError::Entry(err)))?;
-    state.desk.save(date, entry).await?;
-    Ok(state.desk.day(date).await?)
+    Ok(state.desk.save(date, kind, value, goal_id).await?)
 }
 
 /// Sets the member's behaviour goals (at most 5 labels, in order).
@@ -189,11 +194,18 @@ pub async fn goals_set(
     Ok(state.desk.set_goals(&labels).await?)
 }
 
-/// Syncs now; the state for the sync indicator.
+/// Syncs now; the state for the sync indicator (also sent as `sync://status`).
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncStatus, CommandError> {
     Ok(state.desk.sync().await?)
+}
+
+/// The sync indicator's state as last told, for a window that just opened.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_status_get(state: State<'_, AppState>) -> Result<SyncStatus, CommandError> {
+    Ok(state.desk.sync_status()?)
 }
 
 /// The daily login point.
@@ -220,7 +232,7 @@ pub async fn lock_set(state: State<'_, AppState>, pin: Option<String>) -> Result
 #[tauri::command]
 #[specta::specta]
 pub async fn lock_now(state: State<'_, AppState>) -> Result<bool, CommandError> {
-    Ok(state.desk.lock().await?)
+    Ok(state.desk.lock())
 }
 
 #[tauri::command]

@@ -12,7 +12,7 @@ use tauri::{AppHandle, Manager, State};
 use tauri_plugin_shell::ShellExt;
 use tauri_plugin_shell::process::{CommandChild, CommandEvent};
 
-use crate::error::ErrorCode;
+use crate::error::ShellErrorCode;
 use crate::{AppState, CommandError};
 
 /// The running demo insurer, if the member started it.
@@ -39,7 +39,7 @@ pub struct DemoInsurer {
 }
 
 fn failed(message: impl ToString) -> CommandError {
-    CommandError::new(ErrorCode::DemoFailed, message)
+    CommandError::shell(ShellErrorCode::DemoFailed, message)
 }
 
 /// Starts the demo insurer (or answers the one already running).
@@ -139,7 +139,7 @@ pub async fn demo_mailbox(
         .sandbox_mail(&to)
         .await
         .map(|mailbox| mailbox.messages)
-        .map_err(|err| CommandError::from(kenpo_core::desk::DeskError::Client(err)))
+        .map_err(CommandError::from)
 }
 
 /// Stops the demo insurer when the app exits.

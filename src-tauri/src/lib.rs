@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod demo;
 mod error;
+pub mod events;
 pub mod registration;
 
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 use kenpo_core::prefs::PrefsStore;
 use tauri::Manager;
 
-pub use error::{CommandError, ErrorCode};
+pub use error::{CommandError, ErrorCode, ShellErrorCode};
 
 /// What every command may reach.
 pub struct AppState {
@@ -47,38 +48,46 @@ fn deliver_link(app: &tauri::AppHandle, url: String) {
 /// The commands and types exposed to the UI. The same builder serves the
 /// app and the TypeScript bindings, so they cannot drift.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
-        commands::app_info_get,
-        commands::prefs_get,
-        commands::prefs_set,
-        commands::notification_test,
-        commands::profiles_get,
-        commands::profile_open,
-        commands::session_login,
-        commands::session_logout,
-        commands::day_get,
-        commands::record_save,
-        commands::goals_set,
-        commands::deep_link_take,
-        commands::sync_now,
-        commands::check_in,
-        commands::points_get,
-        commands::lock_set,
-        commands::lock_now,
-        commands::lock_unlock,
-        demo::demo_start,
-        demo::demo_mailbox,
-        registration::insurer_get,
-        registration::registration_start,
-        registration::captcha_get,
-        registration::registration_identity,
-        registration::registration_auth_key,
-        registration::registration_account,
-        registration::registration_dependent,
-        registration::password_reset_start,
-        registration::password_reset_complete,
-        registration::password_change,
-    ])
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .events(tauri_specta::collect_events![
+            events::SyncStatusChanged,
+            events::RecordsChanged,
+            events::PointsChanged,
+        ])
+        .commands(tauri_specta::collect_commands![
+            commands::app_info_get,
+            commands::prefs_get,
+            commands::prefs_set,
+            commands::notification_test,
+            commands::profiles_get,
+            commands::profile_open,
+            commands::profile_set_aside,
+            commands::session_login,
+            commands::session_logout,
+            commands::day_get,
+            commands::record_save,
+            commands::goals_set,
+            commands::deep_link_take,
+            commands::sync_now,
+            commands::sync_status_get,
+            commands::check_in,
+            commands::points_get,
+            commands::lock_set,
+            commands::lock_now,
+            commands::lock_unlock,
+            demo::demo_start,
+            demo::demo_mailbox,
+            registration::insurer_get,
+            registration::registration_start,
+            registration::captcha_get,
+            registration::registration_identity,
+            registration::registration_auth_key,
+            registration::registration_account,
+            registration::registration_dependent,
+            registration::password_reset_start,
+            registration::password_reset_complete,
+            registration::password_change,
+        ])
 }
 
 /// Where `ui/src/bindings.ts` comes from: the generated TypeScript of
@@ -89,6 +98,21 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::
             .header("// Generated from Rust by `cargo xtask bindings`. Do not edit."),
         path,
     )
+}
+
+/// The background sync's plan. `KENPO_DESK_SYNC_EVERY_SECS` shortens the
+/// time between syncs, for the end-to-end tests that watch one happen.
+fn sync_plan() -> kenpo_core::scheduler::Plan {
+    let mut plan = kenpo_core::scheduler::Plan::default();
+    if let Some(secs) = std::env::var("KENPO_DESK_SYNC_EVERY_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+    {
+        plan.every = std::time::Duration::from_secs(secs);
+        plan.offline_retry = plan.offline_retry.min(plan.every);
+    }
+    plan
 }
 
 pub fn run() {
@@ -116,9 +140,13 @@ pub fn run() {
             let data_dir = app.path().app_data_dir()?;
             std::fs::create_dir_all(&data_dir)?;
             tracing::info!(data_dir = %data_dir.display(), "starting");
+            let mut options = kenpo_core::desk::DeskOptions::new(&data_dir);
+            options.events = std::sync::Arc::new(events::ShellEvents(app.handle().clone()));
+            options.plan = sync_plan();
+            let desk = tauri::async_runtime::block_on(kenpo_core::desk::Desk::open(options));
             app.manage(AppState {
                 prefs: PrefsStore::new(&data_dir),
-                desk: kenpo_core::desk::Desk::new(&data_dir),
+                desk,
                 demo: demo::Demo::default(),
                 pending_link: std::sync::Mutex::new(None),
                 data_dir,
@@ -150,6 +178,9 @@ pub fn run() {
     match result {
         Ok(app) => app.run(|app, event| {
             if let tauri::RunEvent::Exit = event {
+                if let Some(state) = app.try_state::<AppState>() {
+                    tauri::async_runtime::block_on(state.desk.shutdown());
+                }
                 demo::on_exit(app);
             }
         }),

@@ -2,7 +2,6 @@
 //! insurer at `server` (the demo insurer's, or the member's own).
 
 use kenpo_core::client::{ClientError, InsurerClient};
-use kenpo_core::desk::DeskError;
 use kenpo_domain::api::{
     AccountSetupRequest, AuthKeyRequest, AuthKeyResponse, Captcha, DependentRegistrationRequest,
     IdentityRequest, IdentityResponse, InsurerInfo, MemberCreated, PasswordResetCompletion, Secret,
@@ -16,7 +15,7 @@ fn client(server: &str) -> Result<InsurerClient, CommandError> {
 }
 
 fn wire(err: ClientError) -> CommandError {
-    CommandError::from(DeskError::Client(err))
+    CommandError::from(err)
 }
 
 /// The insurer's settings (name, ways in, password policy, entry window).

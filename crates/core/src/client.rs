@@ -1,27 +1,41 @@
 //! The insurer API over HTTP, with the wire types of kenpo-domain. Errors
 //! keep the server's code; a server that cannot be reached is
-//! [`ClientError::Offline`], with the reason, so the UI can say "offline".
+//! [`ClientError::Offline`], with the reason as a code, so the UI can say
+//! "offline" and why in its own language.
+//!
+//! Passwords and health data never travel in the clear: a remote insurer
+//! is reached over `https://` only (plain `http://` stays for the loopback
+//! address, where the demo insurer and tests run), and a redirect is
+//! followed only within the same origin.
 
 use std::time::Duration;
 
 use kenpo_domain::api::{
-    AccountSetupRequest, AuthKeyRequest, AuthKeyResponse, Captcha, ChangesResponse,
-    CheckInResponse, DependentRegistrationRequest, ErrorBody, ErrorCode, ErrorDetail, GoalList,
-    GoalsUpdate, IdentityRequest, IdentityResponse, InsurerInfo, MemberCreated,
-    PasswordChangeRequest, PasswordResetCompletion, PasswordResetRequest, PointsSummary,
-    RecordsRequest, RecordsResponse, RegistrationRequest, SandboxMailbox, Secret, SessionResponse,
+    AccountSetupRequest, AuthKeyRequest, AuthKeyResponse, Captcha, Change, CheckInResponse,
+    DependentRegistrationRequest, ErrorBody, ErrorCode, ErrorDetail, GoalList, GoalsUpdate,
+    IdentityRequest, IdentityResponse, InsurerInfo, MemberCreated, PasswordChangeRequest,
+    PasswordResetCompletion, PasswordResetRequest, PointsSummary, RecordsRequest, RecordsResponse,
+    RegistrationRequest, SandboxMailbox, Secret, SessionResponse,
 };
 use reqwest::{Method, StatusCode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Coded, ErrorCode as CoreCode, OfflineReason};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ClientError {
     /// No answer: no network, the server is down, or it timed out.
-    #[error("the insurer cannot be reached: {0}")]
-    Offline(String),
-    /// The server answered with an error.
-    #[error("{detail}")]
+    #[error("the insurer cannot be reached ({0:?})")]
+    Offline(OfflineReason),
+    /// Not a server address.
+    #[error("not an insurer's address")]
+    BadAddress,
+    /// A remote server over plain HTTP.
+    #[error("an insurer is reached over https:// only")]
+    Insecure,
+    /// The server answered with an error; the message is the insurer's.
+    #[error("{}", detail.message)]
     Api {
         status: u16,
         detail: ErrorDetail,
@@ -46,6 +60,87 @@ impl ClientError {
     }
 }
 
+impl Coded for ClientError {
+    fn code(&self) -> CoreCode {
+        match self {
+            Self::Offline(_) => CoreCode::Offline,
+            Self::BadAddress => CoreCode::ServerAddress,
+            Self::Insecure => CoreCode::InsecureServer,
+            Self::Api { .. } => CoreCode::Insurer,
+            Self::Protocol(_) => CoreCode::Protocol,
+        }
+    }
+}
+
+/// Whether `url` may carry a member's data: `https://`, or `http://` to
+/// this PC itself (the demo insurer, tests).
+fn is_safe_origin(url: &url::Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Follows a redirect only to the same origin, at most five times: another
+/// origin could be plain HTTP, or somebody else's server.
+fn same_origin_redirects(base: &url::Url) -> reqwest::redirect::Policy {
+    let origin = base.origin();
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 5 || attempt.url().origin() != origin {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// One item of a feed page, read on its own: a change this client knows,
+/// or one it must skip (so that one item never fails the whole page).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedItem {
+    Change(Change),
+    /// A change type newer than this client.
+    Unknown {
+        kind: String,
+    },
+    /// A known type whose item cannot be read.
+    Unreadable {
+        kind: String,
+    },
+}
+
+const KNOWN_CHANGES: [&str; 6] = ["record", "goal", "ledger", "checkup", "exchange", "notice"];
+
+impl<'de> Deserialize<'de> for FeedItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = serde_json::Value::deserialize(deserializer)?;
+        let kind = raw
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        Ok(match serde_json::from_value::<Change>(raw) {
+            Ok(change) => Self::Change(change),
+            Err(_) if !KNOWN_CHANGES.contains(&kind.as_str()) => Self::Unknown { kind },
+            Err(_) => Self::Unreadable { kind },
+        })
+    }
+}
+
+/// A page of `GET /api/v1/changes`, read item by item.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ChangesPage {
+    pub changes: Vec<FeedItem>,
+    pub cursor: String,
+    pub has_more: bool,
+}
+
 pub type ClientResult<T> = Result<T, ClientError>;
 
 /// A client for one insurer's server.
@@ -58,14 +153,20 @@ pub struct InsurerClient {
 impl InsurerClient {
     /// A client for the server at `base` (e.g. `http://127.0.0.1:8787`).
     pub fn new(base: &str) -> ClientResult<Self> {
-        let mut base = url::Url::parse(base)
-            .map_err(|e| ClientError::Protocol(format!("not a server address: {e}")))?;
+        let mut base = url::Url::parse(base.trim()).map_err(|_| ClientError::BadAddress)?;
+        if !matches!(base.scheme(), "http" | "https") || base.host().is_none() {
+            return Err(ClientError::BadAddress);
+        }
+        if !is_safe_origin(&base) {
+            return Err(ClientError::Insecure);
+        }
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
+            .redirect(same_origin_redirects(&base))
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         Ok(Self { base, http })
@@ -121,9 +222,10 @@ impl InsurerClient {
                 retry_after,
             }),
             // A proxy's page, or a server that is starting: treat as offline.
-            Err(_) if status.is_server_error() || status == StatusCode::BAD_GATEWAY => Err(
-                ClientError::Offline(format!("the server answered {status}")),
-            ),
+            Err(_) if status.is_server_error() || status == StatusCode::BAD_GATEWAY => {
+                tracing::info!(%status, "the insurer's address answered without an error body");
+                Err(ClientError::Offline(OfflineReason::ServerUnavailable))
+            }
             Err(_) => Err(ClientError::Protocol(format!(
                 "{status} without an error body"
             ))),
@@ -333,7 +435,7 @@ impl InsurerClient {
         access: &Secret,
         since: Option<&str>,
         limit: u32,
-    ) -> ClientResult<ChangesResponse> {
+    ) -> ClientResult<ChangesPage> {
         let mut path = format!("api/v1/changes?limit={limit}");
         if let Some(since) = since {
             path.push_str("&since=");
@@ -376,17 +478,17 @@ impl InsurerClient {
     }
 }
 
-/// reqwest's message names the URL, which may carry a token in its query:
-/// keep the reason only.
-fn without_url(err: &reqwest::Error) -> String {
-    let kind = if err.is_timeout() {
-        "timed out"
+/// Why a request got no answer, as a code. The network layer's own text
+/// goes to the log (without the URL, which may carry a token in its query).
+fn without_url(err: &reqwest::Error) -> OfflineReason {
+    let reason = if err.is_timeout() {
+        OfflineReason::Timeout
     } else if err.is_connect() {
-        "no connection"
+        OfflineReason::NoConnection
     } else if err.is_body() || err.is_decode() {
-        "the answer broke off"
+        OfflineReason::BrokeOff
     } else {
-        "the request failed"
+        OfflineReason::NetworkFailed
     };
     let mut source = std::error::Error::source(err);
     let mut detail = String::new();
@@ -394,9 +496,52 @@ fn without_url(err: &reqwest::Error) -> String {
         detail = cause.to_string();
         source = cause.source();
     }
-    if detail.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind} ({detail})")
+    tracing::info!(?reason, %detail, "the insurer did not answer");
+    reason
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_insurers_only_over_https_and_loopback_http_stays() {
+        for ok in [
+            "https://kenpo.example.jp",
+            "http://127.0.0.1:8787",
+            "http://localhost:8787/",
+            "http://[::1]:8787",
+        ] {
+            assert!(InsurerClient::new(ok).is_ok(), "{ok} is allowed");
+        }
+        for (bad, code) in [
+            ("http://kenpo.example.jp", CoreCode::InsecureServer),
+            ("http://192.168.1.10:8787", CoreCode::InsecureServer),
+            ("http://127.0.0.1.example.jp", CoreCode::InsecureServer),
+            ("ftp://kenpo.example.jp", CoreCode::ServerAddress),
+            ("kenpo.example.jp", CoreCode::ServerAddress),
+        ] {
+            let err = InsurerClient::new(bad).expect_err(bad);
+            assert_eq!(err.code(), code, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_change_type_is_read_as_unknown_not_as_a_failed_page() {
+        let page: ChangesPage = serde_json::from_str(
+            r#"{"changes":[{"type":"badge","id":1},{"type":"goal","id":"x"}],"cursor":"c","has_more":true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            page.changes,
+            [
+                FeedItem::Unknown {
+                    kind: "badge".into()
+                },
+                FeedItem::Unreadable {
+                    kind: "goal".into()
+                }
+            ]
+        );
     }
 }

@@ -1,26 +1,28 @@
-//! The app's model of the PC: the member profiles on it, the one in use,
-//! and what the screens ask of it. The Tauri shell calls these methods and
-//! nothing else.
-//!
-//! A profile is one member at one insurer: its own encrypted database
-//! (`profiles/<id>.db`), its own keychain entries (database key, tokens).
-//! `profiles.json` lists them with nothing secret or health-related in it
-//! (the insurer's address, the login ID, the nickname, an app-lock PIN
-//! hash), so the profile chooser and the lock screen work before anything
-//! is decrypted.
+//! The app's model of the PC, as one facade over the core's parts: the
+//! profiles on it ([`crate::profiles`]), the one in use and its lock
+//! ([`crate::lock`]), its store, session and background sync
+//! ([`crate::scheduler`]), and what the screens ask of them
+//! ([`crate::views`]). The Tauri shell calls these methods and nothing else.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use kenpo_domain::api::{CheckInResponse, LedgerEntryInfo, PointsSummary, RecordValue, Secret};
-use kenpo_domain::entry::{EntryDay, EntryError, EntryValue, EntryWindow, Goal};
-use serde::{Deserialize, Serialize};
-use tokio::sync::{Mutex, RwLock};
+use chrono::NaiveDate;
+use kenpo_domain::api::{CheckInResponse, ErrorCode as ApiErrorCode, Record, RecordValue, Secret};
+use kenpo_domain::entry::{EntryError, EntryWindow, Goal, GoalId, RecordKind};
+use kenpo_domain::time::{Clock, SystemClock};
 
 use crate::client::{ClientError, InsurerClient};
+use crate::error::{Coded, ErrorCode};
 use crate::keychain::{Keychain, KeychainError};
+use crate::lock::{Closed, Gate, PIN_ATTEMPTS, hash_pin, pin_format_ok, verify_pin};
+use crate::profiles::{MigrateError, Profile, ProfileBook, ProfilesIo, profile_id};
+use crate::scheduler::{EventSink, NoEvents, Plan, SyncStatus, Syncer, now_jst};
+use crate::session::Session;
 use crate::store::{LocalError, LocalStore};
-use crate::sync::{Session, SyncError, SyncOptions, sync_with_retry};
+use crate::sync::SyncError;
+use crate::views::{DayView, LoggedIn, PointsView, day_view};
 
 /// The keychain service name of the app's entries.
 pub const KEYCHAIN_SERVICE: &str = "jp.kenpodesk.desktop";
@@ -37,6 +39,8 @@ pub enum DeskError {
     Sync(#[from] SyncError),
     #[error(transparent)]
     Entry(#[from] EntryError),
+    #[error(transparent)]
+    ProfilesIo(#[from] ProfilesIo),
     #[error("no member is logged in on this PC")]
     NoProfile,
     #[error("no such profile on this PC")]
@@ -49,36 +53,64 @@ pub enum DeskError {
     PinMismatch,
     #[error("too many wrong PINs: log in with the password")]
     PinAttemptsExceeded,
-    #[error("the profile list cannot be read or written: {0}")]
-    ProfilesIo(String),
+}
+
+impl Coded for DeskError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Keychain(err) => err.code(),
+            Self::Local(err) => err.code(),
+            Self::Client(err) => err.code(),
+            Self::Sync(err) => err.code(),
+            Self::Entry(_) => ErrorCode::Validation,
+            Self::ProfilesIo(_) => ErrorCode::ProfilesIo,
+            Self::NoProfile => ErrorCode::NoProfile,
+            Self::UnknownProfile => ErrorCode::UnknownProfile,
+            Self::Locked => ErrorCode::Locked,
+            Self::PinFormat => ErrorCode::PinFormat,
+            Self::PinMismatch => ErrorCode::PinMismatch,
+            Self::PinAttemptsExceeded => ErrorCode::PinAttemptsExceeded,
+        }
+    }
+}
+
+impl From<Closed> for DeskError {
+    fn from(closed: Closed) -> Self {
+        match closed {
+            Closed::Locked => Self::Locked,
+            Closed::NoProfile => Self::NoProfile,
+        }
+    }
 }
 
 impl DeskError {
-    /// A stable code for the UI.
-    pub fn code(&self) -> String {
+    fn client(&self) -> Option<&ClientError> {
         match self {
-            Self::Keychain(err) => err.code().to_owned(),
-            Self::Local(err) => err.code().to_owned(),
-            Self::Client(ClientError::Offline(_)) => "offline".to_owned(),
-            Self::Client(err) => err
-                .api_code()
-                .map_or("protocol".to_owned(), |c| c.as_str().to_owned()),
-            Self::Sync(err) => err.code(),
-            Self::Entry(_) => "validation".to_owned(),
-            Self::NoProfile => "no_profile".to_owned(),
-            Self::UnknownProfile => "unknown_profile".to_owned(),
-            Self::Locked => "locked".to_owned(),
-            Self::PinFormat => "pin_format".to_owned(),
-            Self::PinMismatch => "pin_mismatch".to_owned(),
-            Self::PinAttemptsExceeded => "pin_attempts_exceeded".to_owned(),
-            Self::ProfilesIo(_) => "profiles_io".to_owned(),
+            Self::Client(err) | Self::Sync(SyncError::Client(err)) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The insurer's own code, when the insurer refused.
+    pub fn api_code(&self) -> Option<ApiErrorCode> {
+        self.client().and_then(ClientError::api_code)
+    }
+
+    /// Why the insurer could not be reached, when it could not.
+    pub fn offline_reason(&self) -> Option<crate::error::OfflineReason> {
+        match self.client() {
+            Some(ClientError::Offline(reason)) => Some(*reason),
+            _ => None,
         }
     }
 
     /// The field a validation error belongs to, for the form.
     pub fn field(&self) -> Option<String> {
         match self {
-            Self::Client(ClientError::Api { detail, .. }) => detail.field.clone(),
+            Self::Client(ClientError::Api { detail, .. })
+            | Self::Sync(SyncError::Client(ClientError::Api { detail, .. })) => {
+                detail.field.clone()
+            }
             Self::Entry(EntryError::FutureDate) => Some("date".to_owned()),
             Self::Entry(_) => Some("value".to_owned()),
             Self::PinFormat | Self::PinMismatch => Some("pin".to_owned()),
@@ -87,197 +119,164 @@ impl DeskError {
     }
 }
 
-pub type DeskResult<T> = Result<T, DeskError>;
-
-/// One member at one insurer, as listed on this PC.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Profile {
-    pub id: String,
-    /// The insurer's server, e.g. `http://127.0.0.1:8787`.
-    pub server: String,
-    pub insurer_name: String,
-    pub login_id: String,
-    pub nickname: Option<String>,
-    /// An argon2id hash of the app-lock PIN, when the member set one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "specta", specta(skip))]
-    pub pin_hash: Option<String>,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct ProfileList {
-    profiles: Vec<Profile>,
-    /// The profile in use when the app last closed.
-    last: Option<String>,
-}
-
-/// Where the member's data stands with the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case", tag = "state")]
-pub enum SyncState {
-    /// Everything saved here is on the server too.
-    Synced,
-    /// Saved on this PC; it goes up at the next sync.
-    SavedLocally,
-    /// The server could not be reached; `reason` says why.
-    Offline { reason: String },
-    /// The session is over: log in again to sync.
-    LoggedOut,
-    /// Sync failed for another reason (its code).
-    Failed { code: String },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SyncStatus {
-    #[serde(flatten)]
-    pub state: SyncState,
-    /// Edits waiting to go up.
-    #[cfg_attr(feature = "specta", specta(type = i32))]
-    pub pending: i64,
-    pub last_sync: Option<DateTime<FixedOffset>>,
-}
-
-/// One day of the Today screen.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct DayView {
-    pub date: NaiveDate,
-    /// Whether the day still earns points, or is only kept.
-    pub earns: bool,
-    pub steps: Option<u32>,
-    /// Kilograms, one decimal.
-    pub weight_kg: Option<f64>,
-    pub goals: Vec<GoalDay>,
-    /// Some edit of this day has not reached the server yet.
-    pub pending: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct GoalDay {
-    pub goal: Goal,
-    pub achieved: Option<bool>,
-}
-
-/// The Points screen.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct PointsView {
-    /// From the server when it answered; else the last synced ledger.
-    pub summary: Option<PointsSummary>,
-    #[cfg_attr(feature = "specta", specta(type = i32))]
-    pub balance: i64,
-    pub ledger: Vec<LedgerEntryInfo>,
-    pub offline: bool,
-}
-
-/// What a login found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct LoggedIn {
-    pub profile: Profile,
-    pub password_change_required: bool,
-}
-
-struct Active {
-    profile: Profile,
-    store: LocalStore,
-    session: Option<Session>,
-    window: EntryWindow,
-}
-
-/// The app's state on this PC.
-pub struct Desk {
-    data_dir: PathBuf,
-    keychain: Result<Keychain, KeychainError>,
-    list: Mutex<()>,
-    active: RwLock<Option<Active>>,
-    locked: RwLock<bool>,
-    pin_failures: Mutex<u32>,
-}
-
-/// Wrong PINs in a row before the app asks for the password instead.
-pub const PIN_ATTEMPTS: u32 = 5;
-
-impl std::fmt::Debug for Desk {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Desk")
-            .field("data_dir", &self.data_dir)
-            .finish_non_exhaustive()
+impl From<MigrateError> for DeskError {
+    fn from(err: MigrateError) -> Self {
+        match err {
+            MigrateError::Io(err) => err.into(),
+            MigrateError::Keychain(err) => err.into(),
+        }
     }
 }
 
-fn profile_id(server: &str, member_id: i64) -> String {
-    use std::hash::{Hash, Hasher};
-    // Stable across runs (not a security boundary: a file name).
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    server.trim_end_matches('/').hash(&mut h);
-    format!("m{member_id}-{:016x}", h.finish())
+pub type DeskResult<T> = Result<T, DeskError>;
+
+/// What a [`Desk`] is made of; [`DeskOptions::new`] gives the real ones.
+pub struct DeskOptions {
+    pub data_dir: PathBuf,
+    pub keychain: Result<Keychain, KeychainError>,
+    pub clock: Arc<dyn Clock>,
+    pub events: Arc<dyn EventSink>,
+    pub plan: Plan,
 }
 
-impl Desk {
-    /// The desk for `data_dir`. The keychain is looked for now; when there
-    /// is none, every step that needs it fails with `keychain_unavailable`.
+impl DeskOptions {
+    /// The OS keychain, the system clock, no events, the default plan.
     pub fn new(data_dir: &Path) -> Self {
         Self {
             data_dir: data_dir.to_owned(),
             keychain: Keychain::os(KEYCHAIN_SERVICE),
-            list: Mutex::new(()),
-            active: RwLock::new(None),
-            locked: RwLock::new(false),
-            pin_failures: Mutex::new(0),
+            clock: Arc::new(SystemClock),
+            events: Arc::new(NoEvents),
+            plan: Plan::default(),
         }
+    }
+}
+
+/// The profile in use.
+struct Active {
+    id: String,
+    store: LocalStore,
+    session: Option<Arc<Session>>,
+    window: EntryWindow,
+    syncer: Arc<Syncer>,
+    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Active {
+    fn session(&self) -> DeskResult<&Session> {
+        self.session
+            .as_deref()
+            .ok_or(DeskError::Sync(SyncError::LoggedOut))
+    }
+}
+
+/// The app's state on this PC.
+pub struct Desk {
+    keychain: Result<Keychain, KeychainError>,
+    clock: Arc<dyn Clock>,
+    events: Arc<dyn EventSink>,
+    plan: Plan,
+    book: ProfileBook,
+    gate: Gate<Active>,
+}
+
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk").finish_non_exhaustive()
+    }
+}
+
+impl Desk {
+    /// The desk for `options.data_dir`. Profiles of earlier versions move
+    /// to their stable ids now; where there is no keychain, every step that
+    /// needs one fails with `keychain_unavailable`.
+    pub async fn open(options: DeskOptions) -> Self {
+        let desk = Self {
+            book: ProfileBook::new(&options.data_dir),
+            keychain: options.keychain,
+            clock: options.clock,
+            events: options.events,
+            plan: options.plan,
+            gate: Gate::default(),
+        };
+        if let Ok(keychain) = &desk.keychain
+            && let Err(err) = desk.book.migrate(keychain).await
+        {
+            tracing::error!(%err, "profiles of an earlier version could not be moved yet");
+        }
+        desk
     }
 
     fn keychain(&self) -> DeskResult<&Keychain> {
         self.keychain.as_ref().map_err(|e| e.clone().into())
     }
 
-    /// Whether the OS keychain answers (the UI explains when it does not).
+    /// Whether the keychain answers (the UI explains when it does not).
     pub fn keychain_status(&self) -> Result<(), KeychainError> {
         self.keychain.as_ref().map(drop).map_err(Clone::clone)
     }
 
-    fn list_path(&self) -> PathBuf {
-        self.data_dir.join("profiles.json")
-    }
-
-    fn read_list(&self) -> DeskResult<ProfileList> {
-        match std::fs::read_to_string(self.list_path()) {
-            Ok(text) => {
-                serde_json::from_str(&text).map_err(|e| DeskError::ProfilesIo(e.to_string()))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ProfileList::default()),
-            Err(e) => Err(DeskError::ProfilesIo(e.to_string())),
-        }
-    }
-
-    fn write_list(&self, list: &ProfileList) -> DeskResult<()> {
-        let io = |e: std::io::Error| DeskError::ProfilesIo(e.to_string());
-        std::fs::create_dir_all(&self.data_dir).map_err(io)?;
-        let tmp = self.data_dir.join("profiles.json.tmp");
-        let text =
-            serde_json::to_string_pretty(list).map_err(|e| DeskError::ProfilesIo(e.to_string()))?;
-        std::fs::write(&tmp, text).map_err(io)?;
-        std::fs::rename(&tmp, self.list_path()).map_err(io)
-    }
-
     /// The profiles on this PC, and the one used last.
     pub fn profiles(&self) -> DeskResult<(Vec<Profile>, Option<String>)> {
-        let list = self.read_list()?;
+        let list = self.book.read()?;
         Ok((list.profiles, list.last))
     }
 
-    async fn open_store(&self, profile: &Profile) -> DeskResult<LocalStore> {
-        let (key, _) = self.keychain()?.db_key(&profile.id).await?;
-        let path = self
-            .data_dir
-            .join("profiles")
-            .join(format!("{}.db", profile.id));
+    /// Opens a profile's database. A file whose key the keychain lost is
+    /// `local_key_lost`: a new key could never open it.
+    async fn open_store(&self, id: &str) -> DeskResult<LocalStore> {
+        let keychain = self.keychain()?;
+        let path = self.book.db_path(id);
+        let key = if path.exists() {
+            keychain
+                .existing_db_key(id)
+                .await?
+                .ok_or(LocalError::KeyLost)?
+        } else {
+            keychain.db_key(id).await?.0
+        };
         Ok(LocalStore::open(&path, &key).await?)
+    }
+
+    /// Makes `active` the profile in use and starts its background sync;
+    /// refused while the app is locked.
+    async fn activate(
+        &self,
+        id: String,
+        store: LocalStore,
+        session: Option<Session>,
+        window: EntryWindow,
+        locked: bool,
+    ) -> DeskResult<()> {
+        let session = session.map(Arc::new);
+        let syncer = Syncer::new(
+            store.clone(),
+            session.clone(),
+            self.clock.clone(),
+            self.events.clone(),
+            self.plan,
+        );
+        let active = Arc::new(Active {
+            id,
+            store,
+            session,
+            window,
+            syncer: syncer.clone(),
+            task: Mutex::new(None),
+        });
+        match self.gate.replace(active.clone(), locked) {
+            Ok(old) => {
+                if let Some(old) = old {
+                    retire(&old).await;
+                }
+                *active.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(syncer.start());
+                Ok(())
+            }
+            Err(refused) => {
+                refused.store.close().await;
+                Err(DeskError::Locked)
+            }
+        }
     }
 
     /// Logs in at `server` and makes that member's profile the active one
@@ -288,263 +287,210 @@ impl Desk {
         login_id: &str,
         password: &Secret,
     ) -> DeskResult<LoggedIn> {
+        self.gate.ensure_unlocked()?;
         let keychain = self.keychain()?.clone();
         let client = InsurerClient::new(server)?;
         let insurer = client.insurer().await?;
         let answer = client.login(login_id, password).await?;
         let id = profile_id(server, answer.member.member_id.0);
         let session = Session::adopt(client, keychain, &id, &answer).await?;
-        let _guard = self.list.lock().await;
-        let mut list = self.read_list()?;
-        let profile = match list.profiles.iter_mut().find(|p| p.id == id) {
-            Some(known) => {
-                known.nickname = answer.member.nickname.as_ref().map(ToString::to_string);
-                known.login_id = login_id.to_owned();
-                known.clone()
-            }
-            None => {
-                let profile = Profile {
-                    id: id.clone(),
-                    server: server.to_owned(),
-                    insurer_name: insurer.name.clone(),
-                    login_id: login_id.to_owned(),
-                    nickname: answer.member.nickname.as_ref().map(ToString::to_string),
-                    pin_hash: None,
-                };
-                list.profiles.push(profile.clone());
-                profile
-            }
-        };
-        let store = self.open_store(&profile).await?;
-        list.last = Some(id);
-        self.write_list(&list)?;
+        let nickname = answer.member.nickname.as_ref().map(ToString::to_string);
+        let window_days = u16::from(insurer.entry_window_days);
+        let profile = self.book.update(|list| {
+            let profile = match list.get_mut(&id) {
+                Some(known) => known,
+                None => {
+                    list.profiles.push(Profile {
+                        id: id.clone(),
+                        server: server.trim().to_owned(),
+                        insurer_name: insurer.name.clone(),
+                        login_id: String::new(),
+                        nickname: None,
+                        member_id: Some(answer.member.member_id.0),
+                        password_change_required: false,
+                        pin_hash: None,
+                        pin_failures: 0,
+                        entry_window_days: None,
+                    });
+                    list.profiles.last_mut().expect("just pushed")
+                }
+            };
+            profile.login_id = login_id.to_owned();
+            profile.nickname = nickname;
+            profile.insurer_name = insurer.name.clone();
+            profile.entry_window_days = Some(window_days);
+            profile.password_change_required = answer.password_change_required;
+            // The password was just typed: the PIN's count starts again.
+            profile.pin_failures = 0;
+            let profile = profile.clone();
+            list.last = Some(id.clone());
+            profile
+        })?;
+        let store = self.open_store(&id).await?;
         // The password was just typed: no PIN is asked on top.
-        self.activate(
-            Active {
-                profile: profile.clone(),
-                store,
-                session: Some(session),
-                window: insurer.entry_window_days,
-            },
-            false,
-        )
-        .await;
+        self.activate(id, store, Some(session), insurer.entry_window_days, false)
+            .await?;
         Ok(LoggedIn {
             profile,
             password_change_required: answer.password_change_required,
         })
     }
 
-    /// Refuses while the app is locked: nothing may switch, log in or out,
-    /// or change the PIN behind the lock screen.
-    async fn ensure_unlocked(&self) -> DeskResult<()> {
-        if *self.locked.read().await {
-            Err(DeskError::Locked)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Makes `active` the profile in use; `locked` when it must wait for
-    /// its PIN (opened without the password).
-    async fn activate(&self, active: Active, locked: bool) {
-        let mut slot = self.active.write().await;
-        if let Some(old) = slot.take() {
-            old.store.close().await;
-        }
-        *slot = Some(active);
-        *self.locked.write().await = locked;
-        *self.pin_failures.lock().await = 0;
-    }
-
     /// Opens a profile kept on this PC: its data, and its session if the
-    /// keychain still holds one (else the member logs in again).
-    /// A profile with a PIN opens locked.
+    /// keychain still holds one (else the member logs in again). A profile
+    /// with a PIN opens locked; one whose PIN guesses ran out needs the
+    /// password.
     pub async fn open_profile(&self, id: &str) -> DeskResult<bool> {
-        self.ensure_unlocked().await?;
-        let profile = self
-            .read_list()?
-            .profiles
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or(DeskError::UnknownProfile)?;
-        let store = self.open_store(&profile).await?;
+        self.gate.ensure_unlocked()?;
+        let profile = self.book.get(id)?.ok_or(DeskError::UnknownProfile)?;
+        if profile.pin_hash.is_some() && profile.pin_failures >= PIN_ATTEMPTS {
+            return Err(DeskError::PinAttemptsExceeded);
+        }
+        let store = self.open_store(id).await?;
         let client = InsurerClient::new(&profile.server)?;
-        let session = Session::resume(client.clone(), self.keychain()?.clone(), id).await?;
-        let window = match client.insurer().await {
-            Ok(info) => info.entry_window_days,
-            Err(_) => EntryWindow::default(),
-        };
+        let session = Session::resume(client, self.keychain()?.clone(), id).await?;
         let logged_in = session.is_some();
-        let locked = profile.pin_hash.is_some();
+        let window = profile
+            .entry_window_days
+            .and_then(|days| EntryWindow::new(days).ok())
+            .unwrap_or_default();
         self.activate(
-            Active {
-                profile,
-                store,
-                session,
-                window,
-            },
-            locked,
+            id.to_owned(),
+            store,
+            session,
+            window,
+            profile.pin_hash.is_some(),
         )
-        .await;
-        let _guard = self.list.lock().await;
-        let mut list = self.read_list()?;
-        list.last = Some(id.to_owned());
-        self.write_list(&list)?;
+        .await?;
+        self.book.update(|list| list.last = Some(id.to_owned()))?;
         Ok(logged_in)
     }
 
+    /// The way out for a copy this PC cannot open (its key lost, or not the
+    /// one that opens it): the file is set aside, never deleted, with its
+    /// key, and a new copy fills from the insurer at the next login.
+    /// Edits that had not reached the insurer stay in the set-aside file.
+    pub async fn set_aside_local(&self, id: &str) -> DeskResult<()> {
+        self.gate.ensure_unlocked()?;
+        self.book.get(id)?.ok_or(DeskError::UnknownProfile)?;
+        if self.gate.any().is_some_and(|a| a.id == id) {
+            // Its data is open, so it can be read: nothing to set aside.
+            return Ok(());
+        }
+        let keychain = self.keychain()?;
+        let stamp = now_jst(self.clock.as_ref())
+            .format("%Y%m%d%H%M%S")
+            .to_string();
+        if let Some(key) = keychain.existing_db_key(id).await? {
+            // Kept beside the file: it may open it after all (support).
+            keychain
+                .set_checked(&format!("set-aside/{id}-{stamp}"), &key.to_hex())
+                .await?;
+        }
+        self.book.set_aside_files(id, &stamp)?;
+        keychain.delete(&format!("{id}/db-key")).await?;
+        tracing::info!("a local copy that could not be opened was set aside");
+        Ok(())
+    }
+
     /// The active profile, if any.
-    pub async fn active_profile(&self) -> Option<Profile> {
-        self.active.read().await.as_ref().map(|a| a.profile.clone())
+    pub fn active_profile(&self) -> Option<Profile> {
+        let active = self.gate.any()?;
+        self.book.get(&active.id).ok().flatten()
     }
 
     /// Logs out: the session ends on the server, its tokens leave the
     /// keychain, and no profile is active. The data stays, encrypted.
     pub async fn logout(&self) -> DeskResult<()> {
-        self.ensure_unlocked().await?;
-        self.end_session().await
-    }
-
-    async fn end_session(&self) -> DeskResult<()> {
-        let mut slot = self.active.write().await;
-        if let Some(active) = slot.take() {
-            if let Some(session) = &active.session {
-                session.logout().await?;
-            }
-            active.store.close().await;
+        let Some(active) = self.gate.take_open()? else {
+            return Ok(());
+        };
+        retire(&active).await;
+        if let Some(session) = &active.session {
+            session.logout().await?;
         }
         Ok(())
     }
 
-    async fn with_active<T>(&self, f: impl AsyncFnOnce(&Active) -> DeskResult<T>) -> DeskResult<T> {
-        if *self.locked.read().await {
-            return Err(DeskError::Locked);
+    /// Stops the background work and closes the data (the app is quitting).
+    pub async fn shutdown(&self) {
+        if let Some(active) = self.gate.any() {
+            retire(&active).await;
         }
-        let guard = self.active.read().await;
-        let active = guard.as_ref().ok_or(DeskError::NoProfile)?;
-        f(active).await
     }
 
-    /// Saves one value of one day on this PC at once; sync takes it up.
-    /// Future days are refused; days before the window are kept, unearning.
-    pub async fn save(&self, date: NaiveDate, value: EntryValue) -> DeskResult<()> {
-        self.with_active(async |active| {
-            let now = chrono::Utc::now().with_timezone(&kenpo_domain::time::JST);
-            active
-                .window
-                .check(date, kenpo_domain::time::jst_date(now))?;
-            active.store.save(date, value, now).await?;
-            Ok(())
-        })
-        .await
+    /// Saves one value of one day on this PC at once, and the background
+    /// sync takes it up soon. Checked by kenpo-domain: future days are
+    /// refused; days before the window are kept, unearning.
+    pub async fn save(
+        &self,
+        date: NaiveDate,
+        kind: RecordKind,
+        value: RecordValue,
+        goal_id: Option<GoalId>,
+    ) -> DeskResult<DayView> {
+        let active = self.gate.open()?;
+        let now = now_jst(self.clock.as_ref());
+        let entry = Record {
+            date,
+            kind,
+            goal_id,
+            value,
+            updated_at: now,
+        }
+        .entry()?;
+        active.window.check(date, self.clock.today())?;
+        active.store.save(date, entry, now).await?;
+        active.syncer.saved().await;
+        Ok(day_view(&active.store, active.window, date, self.clock.today()).await?)
     }
 
     /// One day as the Today screen shows it.
     pub async fn day(&self, date: NaiveDate) -> DeskResult<DayView> {
-        self.with_active(async |active| {
-            let today = kenpo_domain::time::jst_date(chrono::Utc::now());
-            let records = active.store.records_between(date, date).await?;
-            let goals = active.store.goals().await?;
-            let mut view = DayView {
-                date,
-                earns: active.window.classify(date, today) == EntryDay::Earning,
-                steps: None,
-                weight_kg: None,
-                goals: goals
-                    .into_iter()
-                    .filter(|g| g.active)
-                    .map(|goal| GoalDay {
-                        goal,
-                        achieved: None,
-                    })
-                    .collect(),
-                pending: records.iter().any(|r| r.pending),
-            };
-            for local in records {
-                match (local.record.kind, local.record.value) {
-                    (kenpo_domain::entry::RecordKind::Steps, RecordValue::Number(n)) => {
-                        view.steps = Some(n as u32);
-                    }
-                    (kenpo_domain::entry::RecordKind::Weight, RecordValue::Number(n)) => {
-                        view.weight_kg = Some(n);
-                    }
-                    (kenpo_domain::entry::RecordKind::Goal, RecordValue::Flag(done)) => {
-                        if let Some(goal) = view
-                            .goals
-                            .iter_mut()
-                            .find(|g| Some(g.goal.id) == local.record.goal_id)
-                        {
-                            goal.achieved = Some(done);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Ok(view)
-        })
-        .await
+        let active = self.gate.open()?;
+        Ok(day_view(&active.store, active.window, date, self.clock.today()).await?)
     }
 
-    /// Pushes and pulls now; the outcome as the sync indicator shows it.
+    /// Syncs now (after the background sync under way, if any).
     pub async fn sync(&self) -> DeskResult<SyncStatus> {
-        self.with_active(async |active| {
-            let state = match &active.session {
-                None => SyncState::LoggedOut,
-                Some(session) => {
-                    // A dropped connection or a busy server gets two more
-                    // tries (0.5 s, then 1 s) before the member is told.
-                    let retried = sync_with_retry(
-                        &active.store,
-                        session,
-                        SyncOptions::default(),
-                        3,
-                        std::time::Duration::from_millis(500),
-                        std::time::Duration::from_secs(2),
-                    );
-                    match retried.await {
-                        Ok(_) => SyncState::Synced,
-                        Err(SyncError::Client(ClientError::Offline(reason))) => {
-                            SyncState::Offline { reason }
-                        }
-                        Err(SyncError::LoggedOut) => SyncState::LoggedOut,
-                        Err(err) => SyncState::Failed { code: err.code() },
-                    }
-                }
-            };
-            let pending = active.store.pending().await?;
-            let state = match state {
-                SyncState::Synced if pending > 0 => SyncState::SavedLocally,
-                other => other,
-            };
-            Ok(SyncStatus {
-                state,
-                pending,
-                last_sync: active.store.last_sync().await?,
-            })
-        })
-        .await
+        let active = self.gate.open()?;
+        Ok(active.syncer.run().await)
+    }
+
+    /// The sync indicator's state as last told.
+    pub fn sync_status(&self) -> DeskResult<SyncStatus> {
+        Ok(self.gate.open()?.syncer.status())
+    }
+
+    /// Keeps what the insurer's answer says of the profile: an initial
+    /// password still to change holds across a restart.
+    fn noted<T>(&self, active: &Active, result: DeskResult<T>) -> DeskResult<T> {
+        if let Err(err) = &result
+            && err.api_code() == Some(ApiErrorCode::PasswordChangeRequired)
+            && let Err(io) = self.book.set_password_change_required(&active.id, true)
+        {
+            tracing::warn!(%io, "the password-change flag was not kept");
+        }
+        result
     }
 
     /// Changes the member's password (an issued ID's first login must).
     pub async fn change_password(&self, current: &Secret, new: &Secret) -> DeskResult<()> {
-        self.with_active(async |active| {
-            let session = active.session.as_ref().ok_or(SyncError::LoggedOut)?;
-            let client = session.client().clone();
-            let request = kenpo_domain::api::PasswordChangeRequest {
-                current_password: current.clone(),
-                new_password: new.clone(),
-            };
-            session
-                .authorized(|access| {
-                    let client = client.clone();
-                    let request = &request;
-                    async move { client.change_password(&access, request).await }
-                })
-                .await?;
-            Ok(())
-        })
-        .await
+        let active = self.gate.open()?;
+        let session = active.session()?;
+        let request = kenpo_domain::api::PasswordChangeRequest {
+            current_password: current.clone(),
+            new_password: new.clone(),
+        };
+        let client = session.client();
+        session
+            .authorized(|access| {
+                let request = &request;
+                async move { client.change_password(&access, request).await }
+            })
+            .await?;
+        self.book.set_password_change_required(&active.id, false)?;
+        Ok(())
     }
 
     /// Sets the member's behaviour goals (the whole list, at most 5): the
@@ -559,8 +505,9 @@ impl Desk {
                 })
                 .collect::<Vec<_>>(),
         )?;
-        self.with_active(async |active| {
-            let session = active.session.as_ref().ok_or(SyncError::LoggedOut)?;
+        let active = self.gate.open()?;
+        let result = async {
+            let session = active.session()?;
             // Labels already in use keep their goal (and its history).
             let known = active.store.goals().await?;
             let update = kenpo_domain::api::GoalsUpdate {
@@ -572,183 +519,158 @@ impl Desk {
                     })
                     .collect(),
             };
-            let client = session.client().clone();
+            let client = session.client();
             let list = session
                 .authorized(|access| {
-                    let client = client.clone();
                     let update = &update;
                     async move { client.put_goals(&access, update).await }
                 })
                 .await?;
             active.store.set_goals(&list.goals).await?;
             Ok(list.goals)
-        })
-        .await
+        }
+        .await;
+        self.noted(&active, result)
     }
 
     /// The daily login point.
     pub async fn check_in(&self) -> DeskResult<CheckInResponse> {
-        self.with_active(async |active| {
-            let session = active.session.as_ref().ok_or(SyncError::LoggedOut)?;
-            let client = session.client().clone();
+        let active = self.gate.open()?;
+        let result = async {
+            let session = active.session()?;
+            let client = session.client();
             Ok(session
-                .authorized(|access| {
-                    let client = client.clone();
-                    async move { client.check_in(&access).await }
-                })
+                .authorized(|access| async move { client.check_in(&access).await })
                 .await?)
-        })
-        .await
+        }
+        .await;
+        self.noted(&active, result)
     }
 
     /// Balance, expiring points and the ledger: from the server when it
     /// answers, from the last sync when it does not.
     pub async fn points(&self) -> DeskResult<PointsView> {
-        self.with_active(async |active| {
-            let summary = match &active.session {
-                Some(session) => {
-                    let client = session.client().clone();
-                    session
-                        .authorized(|access| {
-                            let client = client.clone();
-                            async move { client.points(&access).await }
-                        })
-                        .await
-                        .ok()
-                }
-                None => None,
-            };
-            let ledger = active.store.ledger(200).await?;
-            let balance = match &summary {
-                Some(s) => s.balance,
-                None => active.store.balance().await?,
-            };
-            Ok(PointsView {
-                offline: summary.is_none(),
-                summary,
-                balance,
-                ledger,
-            })
+        let active = self.gate.open()?;
+        let summary = match &active.session {
+            Some(session) => {
+                let client = session.client();
+                session
+                    .authorized(|access| async move { client.points(&access).await })
+                    .await
+                    .ok()
+            }
+            None => None,
+        };
+        let ledger = active.store.ledger(200).await?;
+        let balance = match &summary {
+            Some(s) => s.balance,
+            None => active.store.balance().await?,
+        };
+        Ok(PointsView {
+            offline: summary.is_none(),
+            summary,
+            balance,
+            ledger,
         })
-        .await
     }
 
     /// Sets (or, with `None`, removes) the app-lock PIN of the active profile.
     pub async fn set_pin(&self, pin: Option<&str>) -> DeskResult<()> {
-        self.ensure_unlocked().await?;
+        let active = self.gate.open()?;
         let hash = match pin {
+            Some(pin) if !pin_format_ok(pin) => return Err(DeskError::PinFormat),
             Some(pin) => {
-                if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(DeskError::PinFormat);
-                }
-                Some(hash_pin(pin)?)
+                let pin = pin.to_owned();
+                let hashed = tokio::task::spawn_blocking(move || hash_pin(&pin))
+                    .await
+                    .map_err(|e| ProfilesIo(e.to_string()))?;
+                Some(hashed.map_err(ProfilesIo)?)
             }
             None => None,
         };
-        let id = self.active_profile().await.ok_or(DeskError::NoProfile)?.id;
-        let _guard = self.list.lock().await;
-        let mut list = self.read_list()?;
-        let profile = list
-            .profiles
-            .iter_mut()
-            .find(|p| p.id == id)
-            .ok_or(DeskError::UnknownProfile)?;
-        profile.pin_hash = hash.clone();
-        self.write_list(&list)?;
-        if let Some(active) = self.active.write().await.as_mut() {
-            active.profile.pin_hash = hash;
-        }
+        self.book.update(|list| {
+            if let Some(profile) = list.get_mut(&active.id) {
+                profile.pin_hash = hash;
+                profile.pin_failures = 0;
+            }
+        })?;
         Ok(())
     }
 
     /// Locks the app (a shared PC): nothing of the member shows until the
     /// PIN is entered. Only a profile with a PIN can be locked.
-    pub async fn lock(&self) -> DeskResult<bool> {
-        let has_pin = self
-            .active_profile()
-            .await
-            .is_some_and(|p| p.pin_hash.is_some());
-        if has_pin {
-            *self.locked.write().await = true;
-        }
-        Ok(has_pin)
+    pub fn lock(&self) -> bool {
+        self.has_pin() && self.gate.lock()
     }
 
-    pub async fn is_locked(&self) -> bool {
-        *self.locked.read().await
+    pub fn is_locked(&self) -> bool {
+        self.gate.is_locked()
     }
 
     /// Whether the active profile has an app-lock PIN.
-    pub async fn has_pin(&self) -> bool {
-        self.active_profile()
-            .await
-            .is_some_and(|p| p.pin_hash.is_some())
+    pub fn has_pin(&self) -> bool {
+        self.active_profile().is_some_and(|p| p.pin_hash.is_some())
     }
 
+    /// Opens the lock with the PIN. Each attempt is counted on disk before
+    /// it is checked; the fifth wrong one ends the session, and from then
+    /// on only the password opens the profile, across restarts too.
     pub async fn unlock(&self, pin: &str) -> DeskResult<()> {
+        let active = self.gate.any().ok_or(DeskError::NoProfile)?;
+        if !self.gate.is_locked() {
+            return Ok(());
+        }
         let hash = self
-            .active_profile()
-            .await
+            .book
+            .get(&active.id)?
             .and_then(|p| p.pin_hash)
             .ok_or(DeskError::NoProfile)?;
+        let attempt = self.book.count_pin_attempt(&active.id)?;
+        if attempt > PIN_ATTEMPTS {
+            self.end(&active).await;
+            return Err(DeskError::PinAttemptsExceeded);
+        }
         let pin = pin.to_owned();
         let ok = tokio::task::spawn_blocking(move || verify_pin(&pin, &hash))
             .await
             .unwrap_or(false);
-        if !ok {
-            let mut failures = self.pin_failures.lock().await;
-            *failures += 1;
-            if *failures >= PIN_ATTEMPTS {
-                // Guessing stops here: the session ends, the password is needed.
-                *failures = 0;
-                drop(failures);
-                *self.locked.write().await = false;
-                self.end_session().await?;
-                return Err(DeskError::PinAttemptsExceeded);
-            }
-            return Err(DeskError::PinMismatch);
+        if ok {
+            self.book.reset_pin_failures(&active.id)?;
+            self.gate.unlock(&active);
+            return Ok(());
         }
-        *self.pin_failures.lock().await = 0;
-        *self.locked.write().await = false;
-        Ok(())
+        if attempt >= PIN_ATTEMPTS {
+            // Guessing stops here: the session ends, the password is needed.
+            self.end(&active).await;
+            return Err(DeskError::PinAttemptsExceeded);
+        }
+        Err(DeskError::PinMismatch)
+    }
+
+    /// Ends `active`'s session and takes it out of use, whatever its lock.
+    async fn end(&self, active: &Arc<Active>) {
+        if self.gate.take(active) {
+            retire(active).await;
+        }
+        if let Some(session) = &active.session
+            && let Err(err) = session.logout().await
+        {
+            tracing::warn!(code = %err.code(), "the ended session's tokens were not all removed");
+        }
     }
 }
 
-fn hash_pin(pin: &str) -> DeskResult<String> {
-    use argon2::password_hash::PasswordHasher;
-    argon2::Argon2::default()
-        .hash_password(pin.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| DeskError::ProfilesIo(e.to_string()))
-}
-
-fn verify_pin(pin: &str, hash: &str) -> bool {
-    use argon2::password_hash::PasswordVerifier;
-    use argon2::password_hash::phc::PasswordHash;
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        argon2::Argon2::default()
-            .verify_password(pin.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pins_are_hashed_and_checked() {
-        let hash = hash_pin("2468").unwrap();
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_pin("2468", &hash));
-        assert!(!verify_pin("2469", &hash));
+/// Stops a profile's background sync (letting a sync under way finish,
+/// for a while) and closes its data.
+async fn retire(active: &Active) {
+    active.syncer.stop();
+    let task = active.task.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(mut task) = task
+        && tokio::time::timeout(Duration::from_secs(3), &mut task)
+            .await
+            .is_err()
+    {
+        task.abort();
     }
-
-    #[test]
-    fn profile_ids_are_stable_per_server_and_member() {
-        let a = profile_id("http://127.0.0.1:8787", 1);
-        assert_eq!(a, profile_id("http://127.0.0.1:8787/", 1));
-        assert_ne!(a, profile_id("http://127.0.0.1:8787", 2));
-        assert_ne!(a, profile_id("https://kenpo.example", 1));
-    }
+    active.store.close().await;
 }

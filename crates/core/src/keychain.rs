@@ -3,43 +3,50 @@
 //! file. Where no keychain answers, every call fails with
 //! [`KeychainError::Unavailable`] and the app says so: nothing falls back to
 //! a plain file (fail closed).
+//!
+//! [`Keychain::in_memory`] is keyring-core's mock store: it keeps entries for
+//! the life of the process, for tests and tools that must not touch the
+//! member's real keychain.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use keyring_core::CredentialStore;
+
+use crate::error::{Coded, ErrorCode};
 use crate::store::DbKey;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum KeychainError {
     /// No keychain on this PC answers (no Secret Service, or it is locked).
+    /// The detail is the platform's own text: for the log, not the screen.
     #[error("the OS keychain is not available: {0}")]
     Unavailable(String),
     #[error("the OS keychain failed: {0}")]
     Failed(String),
 }
 
-impl KeychainError {
-    pub fn code(&self) -> &'static str {
+impl Coded for KeychainError {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Unavailable(_) => "keychain_unavailable",
-            Self::Failed(_) => "keychain_failed",
+            Self::Unavailable(_) => ErrorCode::KeychainUnavailable,
+            Self::Failed(_) => ErrorCode::KeychainFailed,
         }
     }
 }
 
 pub type KeychainResult<T> = Result<T, KeychainError>;
 
-/// The keychain store is set up once per process; its outcome is kept.
-static STORE: OnceLock<Result<(), String>> = OnceLock::new();
+/// The OS store is set up once per process; its outcome is kept.
+static OS_STORE: OnceLock<Result<Arc<CredentialStore>, String>> = OnceLock::new();
 
-fn ensure_store() -> KeychainResult<()> {
-    STORE
+fn os_store() -> KeychainResult<Arc<CredentialStore>> {
+    OS_STORE
         .get_or_init(|| {
             #[cfg(target_os = "linux")]
             {
                 let store = zbus_secret_service_keyring_store::Store::new()
                     .map_err(|err| err.to_string())?;
-                keyring_core::set_default_store(store);
-                Ok(())
+                Ok(store as Arc<CredentialStore>)
             }
             #[cfg(not(target_os = "linux"))]
             {
@@ -60,19 +67,46 @@ fn classify(err: keyring_core::Error) -> KeychainError {
     }
 }
 
-/// The app's entries in the OS keychain, under one service name.
-#[derive(Debug, Clone)]
+/// The app's entries in a keychain, under one service name.
+#[derive(Clone)]
 pub struct Keychain {
     service: String,
+    store: Arc<CredentialStore>,
 }
+
+impl std::fmt::Debug for Keychain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keychain")
+            .field("service", &self.service)
+            .field("store", &self.store.vendor())
+            .finish()
+    }
+}
+
+/// The keychain accounts of one profile.
+pub(crate) fn account(profile: &str, name: &str) -> String {
+    format!("{profile}/{name}")
+}
+
+/// Every entry a profile may have.
+pub(crate) const PROFILE_ENTRIES: [&str; 3] = ["db-key", "access", "refresh"];
 
 impl Keychain {
     /// The OS keychain, or why there is none.
     pub fn os(service: &str) -> KeychainResult<Self> {
-        ensure_store()?;
         Ok(Self {
             service: service.to_owned(),
+            store: os_store()?,
         })
+    }
+
+    /// A keychain that lives in this process only (keyring-core's mock store).
+    pub fn in_memory(service: &str) -> Self {
+        let store = keyring_core::mock::Store::new().expect("the mock store cannot fail");
+        Self {
+            service: service.to_owned(),
+            store,
+        }
     }
 
     async fn run<T: Send + 'static>(
@@ -82,9 +116,10 @@ impl Keychain {
     ) -> KeychainResult<T> {
         let service = self.service.clone();
         let account = account.to_owned();
+        let store = self.store.clone();
         // The Secret Service client blocks: keep it off the async workers.
         tokio::task::spawn_blocking(move || {
-            let entry = keyring_core::Entry::new(&service, &account).map_err(classify)?;
+            let entry = store.build(&service, &account, None).map_err(classify)?;
             op(entry).map_err(classify)
         })
         .await
@@ -106,6 +141,18 @@ impl Keychain {
             .await
     }
 
+    /// Sets and reads back: a keychain that "saves" nothing must not be
+    /// trusted with something that cannot be made again.
+    pub async fn set_checked(&self, account: &str, secret: &str) -> KeychainResult<()> {
+        self.set(account, secret).await?;
+        match self.get(account).await? {
+            Some(kept) if kept == secret => Ok(()),
+            _ => Err(KeychainError::Unavailable(
+                "the keychain did not keep the entry".into(),
+            )),
+        }
+    }
+
     pub async fn delete(&self, account: &str) -> KeychainResult<()> {
         self.run(account, |entry| match entry.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
@@ -114,32 +161,73 @@ impl Keychain {
         .await
     }
 
+    /// The profile's database key, if the keychain holds one.
+    pub async fn existing_db_key(&self, profile: &str) -> KeychainResult<Option<DbKey>> {
+        match self.get(&account(profile, "db-key")).await? {
+            Some(hex) => DbKey::from_hex(&hex)
+                .map(Some)
+                .ok_or_else(|| KeychainError::Failed("the stored key is damaged".into())),
+            None => Ok(None),
+        }
+    }
+
     /// The profile's database key, made on first use. `created` is true
-    /// when there was none (a new profile, or a keychain that lost it).
+    /// when there was none. Callers that find a database file already on
+    /// disk must not ask for a new key (it could not open that file): they
+    /// use [`Keychain::existing_db_key`].
     pub async fn db_key(&self, profile: &str) -> KeychainResult<(DbKey, bool)> {
-        let account = format!("{profile}/db-key");
-        if let Some(hex) = self.get(&account).await? {
-            let key = DbKey::from_hex(&hex)
-                .ok_or_else(|| KeychainError::Failed("the stored key is damaged".into()))?;
+        if let Some(key) = self.existing_db_key(profile).await? {
             return Ok((key, false));
         }
         let key = DbKey::generate();
-        self.set(&account, &key.to_hex()).await?;
-        // Read back: a keychain that "saves" nothing must not let data be
-        // written under a key that will be gone tomorrow.
-        match self.get(&account).await? {
-            Some(hex) if DbKey::from_hex(&hex).as_ref() == Some(&key) => Ok((key, true)),
-            _ => Err(KeychainError::Unavailable(
-                "the keychain did not keep the key".into(),
-            )),
+        self.set_checked(&account(profile, "db-key"), &key.to_hex())
+            .await?;
+        Ok((key, true))
+    }
+
+    /// Moves every entry of profile `from` to `to`: each is written and read
+    /// back under its new name before the old one is removed, so a crash
+    /// halfway leaves a copy under one name or both.
+    pub async fn move_profile(&self, from: &str, to: &str) -> KeychainResult<()> {
+        for name in PROFILE_ENTRIES {
+            if let Some(secret) = self.get(&account(from, name)).await? {
+                self.set_checked(&account(to, name), &secret).await?;
+            }
         }
+        for name in PROFILE_ENTRIES {
+            self.delete(&account(from, name)).await?;
+        }
+        Ok(())
     }
 
     /// Removes everything of a profile (on its removal).
     pub async fn forget_profile(&self, profile: &str) -> KeychainResult<()> {
-        for name in ["db-key", "access", "refresh"] {
-            self.delete(&format!("{profile}/{name}")).await?;
+        for name in PROFILE_ENTRIES {
+            self.delete(&account(profile, name)).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_moved_profile_keeps_its_entries_under_the_new_name_only() {
+        let keychain = Keychain::in_memory("test");
+        let (key, created) = keychain.db_key("old").await.unwrap();
+        assert!(created);
+        keychain.set("old/refresh", "r-token").await.unwrap();
+        keychain.move_profile("old", "new").await.unwrap();
+        assert_eq!(keychain.existing_db_key("new").await.unwrap(), Some(key));
+        assert_eq!(
+            keychain.get("new/refresh").await.unwrap().as_deref(),
+            Some("r-token")
+        );
+        assert_eq!(keychain.get("new/access").await.unwrap(), None);
+        for name in PROFILE_ENTRIES {
+            assert_eq!(keychain.get(&account("old", name)).await.unwrap(), None);
+        }
     }
 }

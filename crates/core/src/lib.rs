@@ -1,20 +1,33 @@
 //! Kenpo Desk's desktop core: everything the app does that is not window
-//! chrome. It knows nothing of Tauri, so it can be tested and reused as
-//! plain Rust; the shell (`kenpo-desk`) only adapts it to commands.
+//! chrome, including its background work. It knows nothing of Tauri, so it
+//! can be tested and reused as plain Rust; the shell (`kenpo-desk`) only
+//! adapts it to commands and events.
 //!
-//! - [`prefs`]: display preferences, readable before any unlock.
-//! - [`store`]: a member profile's encrypted local database and outbox.
+//! - [`desk`]: the facade the shell calls: the profiles on this PC and what
+//!   the screens ask of them.
+//! - [`profiles`]: the list of profiles, their stable ids, PIN counts.
+//! - [`lock`]: the profile in use and the app lock (one state machine).
+//! - [`store`]: a profile's encrypted local database, outbox and feed mirror.
 //! - [`keychain`]: the OS keychain, for database keys and session tokens.
 //! - [`client`]: the insurer API over HTTP.
-//! - [`sync`]: the session, and sync of the outbox and the change feed.
-//! - [`desk`]: the profiles on this PC and what the screens ask of them.
+//! - [`session`]: tokens, refreshed one at a time.
+//! - [`sync`]: one pass of push and pull that no bad item can stop.
+//! - [`scheduler`]: the background sync and the events it sends.
+//! - [`views`]: what the screens show.
+//! - [`error`]: the one table of error codes; [`prefs`]: display preferences.
 
 pub mod client;
 pub mod desk;
+pub mod error;
 pub mod keychain;
+pub mod lock;
 pub mod prefs;
+pub mod profiles;
+pub mod scheduler;
+pub mod session;
 pub mod store;
 pub mod sync;
+pub mod views;
 
 /// The insurer's error codes, as the UI sees them inside a command error.
 pub use kenpo_domain::api::ErrorCode as ApiErrorCode;

@@ -70,11 +70,10 @@ pub enum PrefsError {
     Io(#[from] io::Error),
 }
 
-impl PrefsError {
-    /// Stable code for the UI; never match on the message.
-    pub fn code(&self) -> &'static str {
+impl crate::error::Coded for PrefsError {
+    fn code(&self) -> crate::error::ErrorCode {
         match self {
-            PrefsError::Io(_) => "prefs_io",
+            PrefsError::Io(_) => crate::error::ErrorCode::PrefsIo,
         }
     }
 }
@@ -200,6 +199,9 @@ mod tests {
         // A directory where the file should be: reading it fails with an error other than NotFound.
         fs::create_dir(dir.path().join(FILE_NAME)).unwrap();
         let err = PrefsStore::new(dir.path()).load().unwrap_err();
-        assert_eq!(err.code(), "prefs_io");
+        assert_eq!(
+            crate::error::Coded::code(&err),
+            crate::error::ErrorCode::PrefsIo
+        );
     }
 }

@@ -20,11 +20,14 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use kenpo_core::client::InsurerClient;
+use kenpo_core::error::Coded;
 use kenpo_core::keychain::Keychain;
+use kenpo_core::session::Session;
 use kenpo_core::store::LocalStore;
-use kenpo_core::sync::{Session, SyncOptions, sync_once};
+use kenpo_core::sync::{SyncOptions, sync_once};
 use kenpo_domain::api::Secret;
 use kenpo_domain::entry::{EntryValue, Steps, Weight};
+use kenpo_domain::time::SystemClock;
 
 const SERVICE: &str = "jp.kenpodesk.sync-agent";
 
@@ -105,7 +108,7 @@ async fn main() -> anyhow::Result<()> {
                 };
             }
             let session = agent.session().await?;
-            match sync_once(&agent.store, &session, options).await {
+            match sync_once(&agent.store, &session, options, &SystemClock).await {
                 Ok(report) => println!(
                     "{}",
                     serde_json::json!({"pushed": report.pushed, "pulled": report.pulled})
@@ -191,7 +194,7 @@ async fn churn(agent: &Agent, seed: u64) -> anyhow::Result<()> {
             batch: 1 + usize::try_from(next() % 5)?,
             page: 1 + u32::try_from(next() % 7)?,
         };
-        match sync_once(&agent.store, &session, options).await {
+        match sync_once(&agent.store, &session, options, &SystemClock).await {
             Ok(_) => writeln!(stdout, "synced")?,
             Err(err) => writeln!(stdout, "sync failed {}", err.code())?,
         }
