@@ -27,7 +27,7 @@ use kenpo_core::store::LocalStore;
 use kenpo_core::sync::{SyncOptions, sync_once};
 use kenpo_domain::api::Secret;
 use kenpo_domain::entry::{EntryValue, Steps, Weight};
-use kenpo_domain::time::SystemClock;
+use kenpo_domain::time::{Clock, SystemClock};
 
 const SERVICE: &str = "jp.kenpodesk.sync-agent";
 
@@ -150,7 +150,7 @@ async fn main() -> anyhow::Result<()> {
 /// of the last days, stamped with a clock that only moves forward.
 async fn churn(agent: &Agent, seed: u64) -> anyhow::Result<()> {
     let session = agent.session().await?;
-    let today = kenpo_domain::time::jst_date(chrono::Utc::now());
+    let today = SystemClock.today();
     let mut state = seed.max(1);
     let mut next = || {
         // xorshift: deterministic per seed, no dependency.
@@ -179,7 +179,7 @@ async fn churn(agent: &Agent, seed: u64) -> anyhow::Result<()> {
             };
             // Millisecond stamps that never repeat across restarts.
             let now: DateTime<FixedOffset> =
-                chrono::Utc::now().with_timezone(&kenpo_domain::time::JST);
+                SystemClock.now().with_timezone(&kenpo_domain::time::JST);
             agent.store.save(date, value, now).await?;
             let number = match value {
                 EntryValue::Steps(s) => f64::from(s.get()),
@@ -205,7 +205,7 @@ async fn churn(agent: &Agent, seed: u64) -> anyhow::Result<()> {
 /// Saves steps and weight for each of the last `days` days, one save at a
 /// time as the member would, and prints how long the saves took.
 async fn fill(agent: &Agent, days: u64) -> anyhow::Result<()> {
-    let today = kenpo_domain::time::jst_date(chrono::Utc::now());
+    let today = SystemClock.today();
     let mut times = Vec::new();
     for back in 0..days {
         let date = today.checked_sub_days(Days::new(back)).context("date")?;
@@ -214,7 +214,7 @@ async fn fill(agent: &Agent, days: u64) -> anyhow::Result<()> {
             EntryValue::Weight(Weight::from_hectograms(600 + i32::try_from(back % 100)?)?),
         ] {
             let now: DateTime<FixedOffset> =
-                chrono::Utc::now().with_timezone(&kenpo_domain::time::JST);
+                SystemClock.now().with_timezone(&kenpo_domain::time::JST);
             let started = std::time::Instant::now();
             agent.store.save(date, value, now).await?;
             times.push(started.elapsed());
