@@ -365,6 +365,11 @@ impl Desktop {
 
     /// Starts the app and returns a WebDriver session on its window.
     pub async fn launch(&self) -> Result<App> {
+        self.launch_with(&[]).await
+    }
+
+    /// [`Desktop::launch`] with more environment for the app (`vars`).
+    pub async fn launch_with(&self, vars: &[(&str, &str)]) -> Result<App> {
         let app = app_binary()?;
         let port = free_port()?;
         let native_port = free_port()?;
@@ -384,6 +389,7 @@ impl Desktop {
                 .env("XDG_CONFIG_HOME", self.home.path().join("config"))
                 .env("XDG_CACHE_HOME", self.home.path().join("cache"))
                 .env("NO_AT_BRIDGE", "1")
+                .envs(vars.iter().copied())
                 .env_remove("WAYLAND_DISPLAY")
                 .stdout(Stdio::null())
                 .stderr(log_file(&self.name, "app")?),

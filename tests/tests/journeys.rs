@@ -358,3 +358,68 @@ async fn two_members_on_one_pc_never_see_each_others_data() -> anyhow::Result<()
     insurer.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_core_syncs_in_the_background_while_points_is_open_and_today_is_not() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let insurer = Insurer::start(dir.path(), "127.0.0.1:0".parse()?).await;
+    let http = reqwest::Client::new();
+    let first: Value = http
+        .post(format!("{}/api/v1/sessions", insurer.base()))
+        .json(&json!({"login_id": "U100002", "password": "19920229"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let access = first["access_token"].as_str().unwrap_or_default().to_owned();
+    http.put(format!("{}/api/v1/account/password", insurer.base()))
+        .bearer_auth(&access)
+        .json(&json!({"current_password": "19920229", "new_password": PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?;
+
+    let desktop = Desktop::start("journey_background_sync")?;
+    let app = desktop
+        .launch_with(&[("KENPO_DESK_SYNC_EVERY_SECS", "2")])
+        .await?;
+    login(&app, &insurer.base(), "U100002", PASSWORD).await?;
+    app.testid("today").await?;
+    app.click("tab-points").await?;
+    app.testid("points-balance").await?;
+    let balance_before = app
+        .eval("document.querySelector(\"[data-testid='points-balance']\").dataset.points")
+        .await?;
+    let mounted = app
+        .eval("document.querySelectorAll(\"[data-testid='today']\").length")
+        .await?;
+    assert_eq!(mounted, 0, "Today is not mounted behind Points");
+
+    // The member's other device records today's steps: 10 points.
+    let session: Value = http
+        .post(format!("{}/api/v1/sessions", insurer.base()))
+        .json(&json!({"login_id": "U100002", "password": PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    http.post(format!("{}/api/v1/records", insurer.base()))
+        .bearer_auth(session["access_token"].as_str().unwrap_or_default())
+        .json(&json!({"records": [{"date": today(), "kind": "steps", "value": 6000,
+            "updated_at": chrono::Utc::now().to_rfc3339()}]}))
+        .send()
+        .await?
+        .error_for_status()?;
+    let before: i64 = balance_before
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default();
+    // Nobody presses anything: the core's next sync brings the points, and
+    // the Points screen follows its event.
+    app.wait_attr("points-balance", "data-points", &(before + 10).to_string())
+        .await?;
+    app.screenshot("journey_background_sync_points").await?;
+    app.quit().await?;
+    insurer.stop().await;
+    Ok(())
+}
