@@ -61,6 +61,25 @@ impl Insurer {
         self.addr
     }
 
+    /// The issued ID `login_id` sets [`PASSWORD`] in place of its first one.
+    async fn own_password(&self, login_id: &str, first: &str) -> anyhow::Result<()> {
+        let http = reqwest::Client::new();
+        let session: Value = http
+            .post(format!("{}/api/v1/sessions", self.base()))
+            .json(&json!({"login_id": login_id, "password": first}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        http.put(format!("{}/api/v1/account/password", self.base()))
+            .bearer_auth(session["access_token"].as_str().unwrap_or_default())
+            .json(&json!({"current_password": first, "new_password": PASSWORD}))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+
     async fn get(&self, path: &str, login_id: &str, password: &str) -> Value {
         let http = reqwest::Client::new();
         let session: Value = http
@@ -179,20 +198,7 @@ async fn a_check_in_made_offline_syncs_once_the_server_is_back() -> anyhow::Resu
     let dir = tempfile::tempdir()?;
     let insurer = Insurer::start(dir.path(), "127.0.0.1:0".parse()?).await;
     // 高橋 誠 has set his own password already.
-    let http = reqwest::Client::new();
-    let first: Value = http
-        .post(format!("{}/api/v1/sessions", insurer.base()))
-        .json(&json!({"login_id": "U100002", "password": "19920229"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    http.put(format!("{}/api/v1/account/password", insurer.base()))
-        .bearer_auth(first["access_token"].as_str().unwrap_or_default())
-        .json(&json!({"current_password": "19920229", "new_password": PASSWORD}))
-        .send()
-        .await?
-        .error_for_status()?;
+    insurer.own_password("U100002", "19920229").await?;
 
     let desktop = Desktop::start("journey_offline")?;
     let app = desktop.launch().await?;
@@ -360,24 +366,12 @@ async fn two_members_on_one_pc_never_see_each_others_data() -> anyhow::Result<()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_core_syncs_in_the_background_while_points_is_open_and_today_is_not() -> anyhow::Result<()> {
+async fn the_core_syncs_in_the_background_while_points_is_open_and_today_is_not()
+-> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let insurer = Insurer::start(dir.path(), "127.0.0.1:0".parse()?).await;
+    insurer.own_password("U100002", "19920229").await?;
     let http = reqwest::Client::new();
-    let first: Value = http
-        .post(format!("{}/api/v1/sessions", insurer.base()))
-        .json(&json!({"login_id": "U100002", "password": "19920229"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let access = first["access_token"].as_str().unwrap_or_default().to_owned();
-    http.put(format!("{}/api/v1/account/password", insurer.base()))
-        .bearer_auth(&access)
-        .json(&json!({"current_password": "19920229", "new_password": PASSWORD}))
-        .send()
-        .await?
-        .error_for_status()?;
 
     let desktop = Desktop::start("journey_background_sync")?;
     let app = desktop
@@ -405,8 +399,10 @@ async fn the_core_syncs_in_the_background_while_points_is_open_and_today_is_not(
         .await?;
     http.post(format!("{}/api/v1/records", insurer.base()))
         .bearer_auth(session["access_token"].as_str().unwrap_or_default())
-        .json(&json!({"records": [{"date": today(), "kind": "steps", "value": 6000,
-            "updated_at": chrono::Utc::now().to_rfc3339()}]}))
+        .json(
+            &json!({"records": [{"date": today(), "kind": "steps", "value": 6000,
+            "updated_at": chrono::Utc::now().to_rfc3339()}]}),
+        )
         .send()
         .await?
         .error_for_status()?;
