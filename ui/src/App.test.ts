@@ -2,7 +2,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
-import type { ProfilesView_Serialize } from "./bindings";
+import { events, type ProfilesView_Serialize } from "./bindings";
 import "./lib/i18n";
 import { todayJst } from "./lib/jst";
 import ja from "./locales/ja.json";
@@ -21,6 +21,7 @@ function core(start: Partial<ProfilesView_Serialize>, handlers: Record<string, H
     app_info_get: () => ({ version: "0.1.0", data_dir: "/home/hanako/.local/share/kenpo-desk" }),
     profiles_get: () => view,
     day_get: ({ date }) => dayView(date as string, { steps: 8000 }),
+    sync_status_get: () => syncStatus("synced"),
     sync_now: () => syncStatus("synced"),
     check_in: () => ({ date: todayJst(), points_granted: 0 }),
     points_get: () => ({ balance: 1234, offline: false, summary: null, ledger: [] }),
@@ -65,7 +66,7 @@ describe("App", () => {
   });
 
   it("shows nothing but the warning when the keychain is missing", async () => {
-    core({ keychain_error: "no keychain" });
+    core({ keychain_error: "keychain_unavailable" });
     render(App);
     expect(await screen.findByTestId("keychain-warning")).toBeTruthy();
     expect(screen.queryByTestId("login-form")).toBeNull();
@@ -103,6 +104,8 @@ describe("App", () => {
       await fireEvent.input(screen.getByLabelText(ja["lock.screen.pin"]), { target: { value: "1111" } });
       await fireEvent.submit(lock.querySelector("form") as HTMLFormElement);
       await vi.waitFor(() => expect(calls.of("lock_unlock")).toHaveLength(attempt));
+      // The answer is shown (and the form ready again) before the next try.
+      await vi.waitFor(() => expect((screen.getByTestId("unlock-submit") as HTMLButtonElement).disabled).toBe(false));
     }
     expect(screen.getByTestId("unlock-error").textContent).toBe(ja["error.pin_mismatch"]);
 
@@ -158,6 +161,28 @@ describe("App", () => {
     expect(calls.of("lock_set")).toEqual([{ pin: "2468" }]);
   });
 
+  it("mounts only the chosen tab: Today is gone (and hears nothing) while Points shows", async () => {
+    const calls = core({ active: hanako });
+    render(App);
+    await vi.waitFor(() => expect(calls.of("day_get")).toHaveLength(1));
+    await fireEvent.click(screen.getByRole("tab", { name: "ポイント" }));
+    expect(await screen.findByTestId("points")).toBeTruthy();
+    expect(screen.queryByTestId("today")).toBeNull();
+    expect(document.getElementById("panel-today")).toBeNull();
+    expect(screen.getByRole("tab", { name: "ポイント" }).getAttribute("aria-controls")).toBe("panel-points");
+
+    await events.recordsChanged.emit();
+    await events.pointsChanged.emit();
+    await vi.waitFor(() => expect(calls.of("points_get")).toHaveLength(2));
+    expect(calls.of("day_get"), "Today's listener went with it").toHaveLength(1);
+
+    // Back on Today: the login point was asked for once, and is still shown.
+    await fireEvent.click(screen.getByRole("tab", { name: "今日" }));
+    expect(await screen.findByTestId("checkin-result")).toBeTruthy();
+    expect(calls.of("check_in")).toHaveLength(1);
+    expect(calls.of("sync_status_get"), "the sync state lives in the member area").toHaveLength(1);
+  });
+
   it("switches between 今日 and ポイント with the tabs", async () => {
     core({ active: hanako });
     render(App);
@@ -211,5 +236,54 @@ describe("App", () => {
     expect(calls.of("password_change")).toEqual([
       { currentPassword: "19800101", newPassword: "hanako-no-atarashii-pw" },
     ]);
+  });
+
+  it("after a restart, still asks first for the initial password to be changed", async () => {
+    let view = profilesView({ active: { ...hanako, password_change_required: true } });
+    const calls = core({}, {
+      profiles_get: () => view,
+      password_change: () => {
+        view = profilesView({ active: hanako });
+        return null;
+      },
+    });
+    render(App);
+    expect(await screen.findByTestId("password-change")).toBeTruthy();
+    expect(screen.queryByTestId("today")).toBeNull();
+    await fireEvent.input(screen.getByTestId("current-password"), { target: { value: "19800101" } });
+    await fireEvent.input(screen.getByTestId("new-password"), { target: { value: "hanako-no-atarashii-pw" } });
+    await fireEvent.input(screen.getByTestId("new-password-confirm"), { target: { value: "hanako-no-atarashii-pw" } });
+    await fireEvent.click(screen.getByTestId("password-change-submit"));
+    expect(await screen.findByTestId("today")).toBeTruthy();
+    expect(calls.of("password_change")).toHaveLength(1);
+  });
+
+  it("goes to the password-change form when a command says the password must be changed", async () => {
+    core({ active: hanako }, { check_in: () => fail("insurer", { api_code: "password_change_required" }) });
+    render(App);
+    expect(await screen.findByTestId("password-change")).toBeTruthy();
+    expect(screen.queryByTestId("today")).toBeNull();
+  });
+
+  it("goes to the lock screen when a save answers locked", async () => {
+    core({ active: hanako }, { record_save: () => fail("locked") });
+    render(App);
+    const steps = await screen.findByTestId("steps");
+    await vi.waitFor(() => expect((steps as HTMLInputElement).disabled).toBe(false));
+    await fireEvent.input(steps, { target: { value: "1000" } });
+    await fireEvent.keyDown(steps, { key: "Enter" });
+    expect(await screen.findByTestId("lock-screen")).toBeTruthy();
+    expect(screen.queryByTestId("member-name")).toBeNull();
+  });
+
+  it("when a command finds the session over, the sync indicator offers the login form", async () => {
+    core({ active: hanako }, { check_in: () => fail("logged_out") });
+    render(App);
+    expect((await screen.findByTestId("checkin-error")).textContent).toBe(ja["checkin.logged_out"]);
+    await vi.waitFor(() => expect(screen.getByTestId("sync-state").dataset.state).toBe("logged_out"));
+    await fireEvent.click(screen.getByTestId("sync-relogin"));
+    const notice = await screen.findByTestId("relogin-notice");
+    expect(notice.dataset.reason).toBe("expired");
+    expect((screen.getByTestId("login-id") as HTMLInputElement).value).toBe(hanako.login_id);
   });
 });

@@ -3,12 +3,12 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import "../lib/i18n";
 import ja from "../locales/ja.json";
-import { fail, mockCommands } from "../test/ipc";
+import { fail, fakeRoutes, mockCommands } from "../test/ipc";
 import LockScreen from "./LockScreen.svelte";
 
 afterEach(() => clearMocks());
 
-const ignored = { onended: () => {}, onrelogin: () => {} };
+const ignored = { onrelogin: () => {} };
 
 async function enter(pin: string): Promise<void> {
   await fireEvent.input(screen.getByLabelText(ja["lock.screen.pin"]), { target: { value: pin } });
@@ -47,9 +47,18 @@ describe("LockScreen", () => {
     mockCommands({ lock_unlock: () => fail("pin_attempts_exceeded") });
     const onunlocked = vi.fn();
     const onrelogin = vi.fn();
-    render(LockScreen, { onunlocked, onended: () => {}, onrelogin });
+    render(LockScreen, { onunlocked, onrelogin });
     await enter("0000");
     await vi.waitFor(() => expect(onrelogin).toHaveBeenCalled());
     expect(onunlocked).not.toHaveBeenCalled();
+  });
+
+  it("leaves a core with no member any more to the app", async () => {
+    const routes = fakeRoutes();
+    mockCommands({ lock_unlock: () => fail("no_profile") });
+    render(LockScreen, { onunlocked: () => {}, ...ignored });
+    await enter("2468");
+    await vi.waitFor(() => expect(routes.noProfile).toHaveBeenCalled());
+    expect(screen.queryByTestId("unlock-error")).toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DemoInsurer, LoggedIn_Serialize } from "../bindings";
 import "../lib/i18n";
 import ja from "../locales/ja.json";
-import { deferred, fail, hanako, mockCommands } from "../test/ipc";
+import { deferred, fail, hanako, mockCommands, profilesView } from "../test/ipc";
 import LoginForm from "./LoginForm.svelte";
 
 afterEach(() => clearMocks());
@@ -63,6 +63,47 @@ describe("LoginForm", () => {
     await fillAndSubmit();
     expect((await screen.findByTestId("login-server-error")).textContent).toBe(ja["error.offline"]);
     expect(describedBy(screen.getByLabelText(ja["login.server"]))).toContain("login-server-error");
+  });
+
+  it.each([
+    ["insecure_server", "error.insecure_server"],
+    ["server_address", "error.server_address"],
+  ] as const)("puts %s beside the server address, by its code", async (code, key) => {
+    mockCommands({ session_login: () => fail(code) });
+    render(LoginForm, { onloggedin: () => {} });
+    await fillAndSubmit();
+    expect((await screen.findByTestId("login-server-error")).textContent).toBe(ja[key]);
+  });
+
+  it("says why the insurer cannot be reached, by the reason's code", async () => {
+    mockCommands({ session_login: () => fail("offline", { offline: "timeout" }) });
+    render(LoginForm, { onloggedin: () => {} });
+    await fillAndSubmit();
+    expect((await screen.findByTestId("login-server-error")).textContent).toBe(ja["offline.timeout"]);
+  });
+
+  it("offers to set aside a copy whose key was lost, then logs in again with the same password", async () => {
+    const answer: LoggedIn_Serialize = { profile: hanako, password_change_required: false };
+    let logins = 0;
+    const calls = mockCommands({
+      session_login: () => (++logins === 1 ? fail("local_key_lost") : answer),
+      // The core lists the profile before it opens this PC's copy.
+      profiles_get: () => profilesView({ profiles: [{ ...hanako, id: "someone-else", login_id: "U1" }, hanako] }),
+      profile_set_aside: () => null,
+    });
+    const onloggedin = vi.fn();
+    render(LoginForm, { onloggedin });
+    await fillAndSubmit();
+    expect((await screen.findByTestId("login-error")).textContent).toBe(ja["error.local_key_lost"]);
+    await fireEvent.click(await screen.findByTestId("set-aside"));
+    await fireEvent.click(screen.getByTestId("set-aside-confirm"));
+    await vi.waitFor(() => expect(onloggedin).toHaveBeenCalledWith(answer));
+    expect(calls.of("profile_set_aside")).toEqual([{ id: hanako.id }]);
+    expect(calls.of("session_login")).toEqual([
+      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345" },
+      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345" },
+    ]);
+    expect(calls.all.map((c) => c.cmd)).toEqual(["session_login", "profiles_get", "profile_set_aside", "session_login"]);
   });
 
   it.each([

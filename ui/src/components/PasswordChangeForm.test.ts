@@ -1,29 +1,18 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { MemberEvents } from "../lib/desk.svelte";
 import "../lib/i18n";
 import ja from "../locales/ja.json";
-import { fail, mockCommands } from "../test/ipc";
+import { fail, fakeRoutes, mockCommands } from "../test/ipc";
 import PasswordChangeForm from "./PasswordChangeForm.svelte";
 
 afterEach(() => clearMocks());
 
-function events() {
-  return {
-    locked: vi.fn<() => void>(),
-    loginAgain: vi.fn(async () => {}),
-    refresh: vi.fn(async () => {}),
-    passwordChangeDue: vi.fn<() => void>(),
-    pinChanged: vi.fn(async () => {}),
-  } satisfies MemberEvents;
-}
-
-function show(member = events()) {
+function show() {
   const onchanged = vi.fn<() => void>();
   const onlogout = vi.fn<() => void>();
-  render(PasswordChangeForm, { props: { events: member, onchanged, onlogout } });
-  return { member, onchanged, onlogout };
+  render(PasswordChangeForm, { props: { onchanged, onlogout } });
+  return { onchanged, onlogout };
 }
 
 async function fill(current: string, next: string, again = next): Promise<void> {
@@ -93,9 +82,10 @@ describe("PasswordChangeForm", () => {
       password_change: () => {
         throw {
           code: "insurer",
-          message: "password_policy: the password must have at least 12 characters (too_short)",
+          message: "the password must have at least 12 characters (too_short)",
           api_code: "password_policy",
           field: "new_password",
+          offline: null,
         };
       },
     });
@@ -123,12 +113,17 @@ describe("PasswordChangeForm", () => {
     expect((await screen.findByTestId("password-change-error")).textContent).toBe(ja["error.offline"]);
   });
 
-  it("goes back to the login form when the login has expired", async () => {
-    mockCommands({ password_change: () => fail("logged_out") });
-    const { member, onchanged } = show();
+  it.each([
+    ["logged_out", null],
+    ["insurer", "unauthorized"],
+  ] as const)("leaves a login that has expired (%s %s) to the app, which goes to the login form", async (code, api_code) => {
+    const routes = fakeRoutes(true);
+    mockCommands({ password_change: () => fail(code, { api_code }) });
+    const { onchanged } = show();
     await fill("19800101", "hanako-no-atarashii-pw");
-    await vi.waitFor(() => expect(member.loginAgain).toHaveBeenCalled());
+    await vi.waitFor(() => expect(routes.loggedOut).toHaveBeenCalled());
     expect(onchanged).not.toHaveBeenCalled();
+    expect(screen.queryByTestId("password-change-error")).toBeNull();
   });
 
   it("shows the passwords on demand, and logs out", async () => {

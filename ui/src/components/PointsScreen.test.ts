@@ -1,22 +1,13 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { render, screen, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { PointsView_Serialize } from "../bindings";
-import type { MemberEvents } from "../lib/desk.svelte";
+import { events, type PointsView_Serialize } from "../bindings";
 import "../lib/i18n";
 import ja from "../locales/ja.json";
-import { fail, mockCommands } from "../test/ipc";
+import { fail, fakeRoutes, mockCommands } from "../test/ipc";
 import PointsScreen from "./PointsScreen.svelte";
 
 afterEach(() => clearMocks());
-
-const member: MemberEvents = {
-  locked: vi.fn(),
-  loginAgain: vi.fn(async () => {}),
-  refresh: vi.fn(async () => {}),
-  passwordChangeDue: vi.fn(),
-  pinChanged: vi.fn(async () => {}),
-};
 
 const online: PointsView_Serialize = {
   balance: 1234,
@@ -37,8 +28,9 @@ const online: PointsView_Serialize = {
 };
 
 function show(answer: () => unknown) {
-  mockCommands({ points_get: answer });
-  render(PointsScreen, { props: { events: member } });
+  const calls = mockCommands({ points_get: answer });
+  render(PointsScreen);
+  return calls;
 }
 
 describe("PointsScreen", () => {
@@ -77,8 +69,20 @@ describe("PointsScreen", () => {
     expect(screen.getByText(ja["points.expiring.none"])).toBeTruthy();
   });
 
-  it("hands a locked app to the lock screen", async () => {
+  it("hands a locked app to the lock screen, and shows nothing of its own for it", async () => {
+    const routes = fakeRoutes();
     show(() => fail("locked"));
-    await vi.waitFor(() => expect(member.locked).toHaveBeenCalled());
+    await vi.waitFor(() => expect(routes.locked).toHaveBeenCalled());
+    expect(screen.queryByTestId("points-error")).toBeNull();
+  });
+
+  it("loads again when the core says the ledger moved", async () => {
+    let balance = 1234;
+    const calls = show(() => ({ ...online, balance }));
+    expect((await screen.findByTestId("points-balance")).dataset.points).toBe("1234");
+    balance = 1244;
+    await events.pointsChanged.emit();
+    await vi.waitFor(() => expect(screen.getByTestId("points-balance").dataset.points).toBe("1244"));
+    expect(calls.of("points_get")).toHaveLength(2);
   });
 });

@@ -483,9 +483,10 @@ describe("利用者情報入力", () => {
       registration_account: () => {
         throw {
           code: "insurer",
-          message: "password_policy: the password is too common (common_password)",
+          message: "the password is too common (common_password)",
           api_code: "password_policy",
           field: "password",
+          offline: null,
         };
       },
     });

@@ -13,13 +13,17 @@ const taro = { ...hanako, id: "m2-0000000000000002", login_id: "U123456", nickna
 describe("StartScreen", () => {
   it("without the OS keychain warns and offers no login at all (fail closed)", () => {
     render(StartScreen, {
-      view: profilesView({ keychain_error: "no Secret Service on the session bus" }),
+      view: profilesView({ keychain_error: "keychain_unavailable" }),
       onopened: () => {},
       onloggedin: () => {},
     });
     const warning = screen.getByTestId("keychain-warning");
     expect(warning.textContent).toContain(ja["start.keychain.title"]);
-    expect(warning.textContent).toContain("no Secret Service on the session bus");
+    // Why, by the core's code: the system's own words go to the log only.
+    expect(screen.getByTestId("keychain-reason").textContent?.trim()).toBe(
+      ja["start.keychain.detail"].replace("{reason}", ja["error.keychain_unavailable"]),
+    );
+    expect(warning.textContent).not.toContain("keychain_unavailable");
     expect(screen.queryByTestId("login-form")).toBeNull();
     expect(screen.queryByTestId("profile-list")).toBeNull();
   });
@@ -78,5 +82,46 @@ describe("StartScreen", () => {
     render(StartScreen, { view: profilesView(), onopened: () => {}, onloggedin: () => {} });
     await fireEvent.click(screen.getByTestId("profile-open"));
     expect((await screen.findByTestId("profile-error")).textContent).toBe(ja["error.local_wrong_key"]);
+  });
+
+  it.each(["local_key_lost", "local_wrong_key"] as const)(
+    "offers to set aside a copy that cannot be opened (%s), after asking, then opens the profile again",
+    async (code) => {
+      let opens = 0;
+      const calls = mockCommands({
+        profile_open: () => (++opens === 1 ? fail(code) : true),
+        profile_set_aside: () => null,
+      });
+      const onopened = vi.fn();
+      render(StartScreen, { view: profilesView(), onopened, onloggedin: () => {} });
+      await fireEvent.click(screen.getByTestId("profile-open"));
+      expect((await screen.findByTestId("profile-error")).textContent).toBe(ja[`error.${code}`]);
+      const help = screen.getByTestId("lost-key");
+      expect(help.textContent).toContain(ja["lost_key.body"]);
+      expect(help.textContent).toContain(ja["lost_key.unsent"]);
+
+      // Nothing is set aside before the member confirms.
+      await fireEvent.click(screen.getByRole("button", { name: ja["lost_key.set_aside"] }));
+      expect(screen.getByTestId("set-aside-question").textContent).toBe(ja["lost_key.confirm"]);
+      expect(document.activeElement).toBe(screen.getByTestId("set-aside-confirm"));
+      expect(calls.of("profile_set_aside")).toEqual([]);
+
+      await fireEvent.click(screen.getByTestId("set-aside-confirm"));
+      await vi.waitFor(() => expect(onopened).toHaveBeenCalled());
+      expect(calls.all.map((c) => c.cmd)).toEqual(["profile_open", "profile_set_aside", "profile_open"]);
+      expect(calls.of("profile_set_aside")).toEqual([{ id: hanako.id }]);
+      expect(screen.queryByTestId("lost-key")).toBeNull();
+    },
+  );
+
+  it("sets nothing aside when the member thinks better of it", async () => {
+    const calls = mockCommands({ profile_open: () => fail("local_key_lost") });
+    render(StartScreen, { view: profilesView(), onopened: () => {}, onloggedin: () => {} });
+    await fireEvent.click(screen.getByTestId("profile-open"));
+    await fireEvent.click(await screen.findByTestId("set-aside"));
+    await fireEvent.click(screen.getByTestId("set-aside-cancel"));
+    expect(screen.queryByTestId("set-aside-question")).toBeNull();
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("set-aside")));
+    expect(calls.of("profile_set_aside")).toEqual([]);
   });
 });

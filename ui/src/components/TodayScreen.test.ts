@@ -1,32 +1,26 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen } from "@testing-library/svelte";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import type { DayView_Serialize, GoalDay_Serialize, SyncStatus_Serialize } from "../bindings";
-import type { MemberEvents } from "../lib/desk.svelte";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { events, type DayView_Serialize, type GoalDay_Serialize, type SyncStatus_Serialize } from "../bindings";
 import "../lib/i18n";
 import { addDays, todayJst } from "../lib/jst";
+import { sync } from "../lib/sync.svelte";
 import ja from "../locales/ja.json";
-import { type Args, dayView, deferred, fail, hanako, type Handler, mockCommands, syncStatus } from "../test/ipc";
-import TodayScreen, { SYNC_EVERY_MS } from "./TodayScreen.svelte";
+import { type Args, dayView, fail, fakeRoutes, hanako, type Handler, mockCommands, syncStatus } from "../test/ipc";
+import TodayScreen from "./TodayScreen.svelte";
 
 afterEach(() => {
   clearMocks();
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
-
-function events() {
-  return {
-    locked: vi.fn<() => void>(),
-    loginAgain: vi.fn(async () => {}),
-    refresh: vi.fn(async () => {}),
-    passwordChangeDue: vi.fn<() => void>(),
-    pinChanged: vi.fn(async () => {}),
-  } satisfies MemberEvents;
-}
 
 const walk: GoalDay_Serialize = { goal: { id: 7, label: "1日8,000歩あるく", active: true }, achieved: null };
 
-/** A core with one day in it: saves change it and mark it pending until a sync. */
+/**
+ * A core with one day in it: saves change it and mark it pending. It
+ * syncs on its own: a test tells what it says with `sync://status`.
+ */
 function core(start: Partial<DayView_Serialize> = {}, handlers: Record<string, Handler> = {}) {
   const days = new Map<string, DayView_Serialize>();
   const get = (date: string) => days.get(date) ?? dayView(date, start);
@@ -42,6 +36,7 @@ function core(start: Partial<DayView_Serialize> = {}, handlers: Record<string, H
       days.set(day.date, day);
       return day;
     },
+    sync_status_get: () => syncStatus("unknown"),
     sync_now: () => syncStatus("synced"),
     check_in: () => ({ date: todayJst(), points_granted: 5 }),
     ...handlers,
@@ -49,10 +44,15 @@ function core(start: Partial<DayView_Serialize> = {}, handlers: Record<string, H
   return calls;
 }
 
-function show(member = events()) {
-  render(TodayScreen, { props: { profile: hanako, events: member } });
-  return member;
+/** The Today screen, with the sync state followed as the member area does. */
+function show() {
+  const onrelogin = vi.fn<() => void>();
+  onTestFinished(sync.follow());
+  render(TodayScreen, { props: { profile: hanako, onrelogin } });
+  return { onrelogin };
 }
+
+const told = (status: SyncStatus_Serialize) => events.syncStatus.emit(status);
 
 async function type(testid: string, text: string, key = "Enter"): Promise<void> {
   const input = screen.getByTestId(testid);
@@ -75,24 +75,40 @@ describe("TodayScreen", () => {
     expect(screen.getByLabelText(ja["today.date"]).getAttribute("max")).toBe(todayJst());
   });
 
-  it("saves steps on Enter, shows the saved day at once, then the sync's outcome", async () => {
-    const sync = deferred<SyncStatus_Serialize>();
-    let syncs = 0;
-    const calls = core({}, { sync_now: () => (++syncs === 1 ? syncStatus("synced") : sync.promise) });
+  it("saves steps on Enter and shows the saved day at once; the core's events tell the sync", async () => {
+    const calls = core();
     show();
-    await vi.waitFor(() => expect(syncState().dataset.state).toBe("synced"));
+    await vi.waitFor(() => expect(calls.of("sync_status_get")).toHaveLength(1));
+    expect(syncState().dataset.state).toBe("unknown");
 
     await type("steps", "８，０００");
     await vi.waitFor(() => expect(calls.of("record_save")).toHaveLength(1));
     expect(calls.of("record_save")[0]).toEqual({ date: todayJst(), kind: "steps", value: 8000, goalId: null });
-    // Saved on this PC: shown before the insurer has answered.
-    await vi.waitFor(() => expect(syncState().textContent).toContain("このPCに保存済み"));
-    expect((screen.getByTestId("steps") as HTMLInputElement).value).toBe("8000");
-    expect(calls.of("sync_now")).toHaveLength(2);
+    await vi.waitFor(() => expect((screen.getByTestId("steps") as HTMLInputElement).value).toBe("8000"));
+    // The core syncs soon after a save by itself: the screen does not ask.
+    expect(calls.of("sync_now")).toEqual([]);
 
-    sync.resolve(syncStatus("synced", { last_sync: "2026-05-10T14:03:00+09:00" }));
+    await told(syncStatus("saved_locally", { pending: 1 }));
+    await vi.waitFor(() => expect(syncState().textContent).toContain("このPCに保存済み"));
+    expect(screen.getByTestId("sync-pending").textContent).toBe("未送信 1件");
+    await told(syncStatus("saved_locally", { pending: 1, running: true }));
+    await vi.waitFor(() => expect(screen.getByTestId("sync-now").textContent?.trim()).toBe("同期中…"));
+    await told(syncStatus("synced", { last_sync: "2026-05-10T14:03:00+09:00" }));
     await vi.waitFor(() => expect(syncState().textContent).toContain("同期済み"));
     expect(screen.getByTestId("sync-last").textContent).toContain("14:03");
+    expect(screen.getByTestId("sync-now").textContent?.trim()).toBe("今すぐ同期");
+  });
+
+  it("starts from the state the core told last, and syncs now on demand", async () => {
+    const calls = core({}, {
+      sync_status_get: () => syncStatus("saved_locally", { pending: 2 }),
+      sync_now: () => syncStatus("synced"),
+    });
+    show();
+    await vi.waitFor(() => expect(syncState().dataset.state).toBe("saved_locally"));
+    await fireEvent.click(screen.getByTestId("sync-now"));
+    await vi.waitFor(() => expect(syncState().dataset.state).toBe("synced"));
+    expect(calls.of("sync_now")).toHaveLength(1);
   });
 
   it("saves weight when the field is left, and not again for the same value", async () => {
@@ -300,35 +316,78 @@ describe("TodayScreen", () => {
   });
 
   it("shows offline with its reason, and asks to log in again when the session is over", async () => {
-    let answer: SyncStatus_Serialize = syncStatus("offline", { reason: "connection refused" } as Partial<SyncStatus_Serialize>);
-    core({}, { sync_now: () => answer });
-    const member = show();
+    core({}, { sync_status_get: () => syncStatus("offline", { reason: "no_connection" } as Partial<SyncStatus_Serialize>) });
+    const { onrelogin } = show();
     await vi.waitFor(() => expect(syncState().dataset.state).toBe("offline"));
     expect(syncState().textContent).toContain("オフライン");
-    expect(screen.getByTestId("sync-reason").textContent).toContain("connection refused");
+    expect(screen.getByTestId("sync-reason").textContent).toBe(ja["offline.no_connection"]);
 
-    answer = syncStatus("logged_out");
-    await fireEvent.click(screen.getByTestId("sync-now"));
+    await told(syncStatus("offline", { reason: "timeout" } as Partial<SyncStatus_Serialize>));
+    await vi.waitFor(() => expect(screen.getByTestId("sync-reason").textContent).toBe(ja["offline.timeout"]));
+
+    await told(syncStatus("logged_out"));
     await vi.waitFor(() => expect(syncState().dataset.state).toBe("logged_out"));
     await fireEvent.click(screen.getByTestId("sync-relogin"));
-    expect(member.loginAgain).toHaveBeenCalled();
+    expect(onrelogin).toHaveBeenCalled();
   });
 
-  it("syncs every minute on its own", async () => {
-    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
-    const calls = core();
+  it("loads the day again when records come from the insurer, and runs no timer", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
+    const every = vi.spyOn(globalThis, "setInterval");
+    let steps: number | null = null;
+    const calls = core({}, { day_get: ({ date }) => dayView(date as string, { steps }) });
     show();
-    await vi.waitFor(() => expect(calls.of("sync_now")).toHaveLength(1));
-    await vi.advanceTimersByTimeAsync(SYNC_EVERY_MS);
-    await vi.waitFor(() => expect(calls.of("sync_now")).toHaveLength(2));
-    await vi.advanceTimersByTimeAsync(SYNC_EVERY_MS);
-    await vi.waitFor(() => expect(calls.of("sync_now")).toHaveLength(3));
+    await vi.waitFor(() => expect(calls.of("day_get")).toHaveLength(1));
+    expect(vi.getTimerCount(), "nothing waits to run later").toBe(0);
+    expect(every).not.toHaveBeenCalled();
+
+    // Ten minutes pass: nothing is asked of the core on a clock.
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(calls.of("day_get")).toHaveLength(1);
+    expect(calls.of("sync_now")).toEqual([]);
+
+    steps = 7000;
+    await events.recordsChanged.emit();
+    await vi.waitFor(() => expect((screen.getByTestId("steps") as HTMLInputElement).value).toBe("7000"));
+    expect(calls.of("day_get")).toEqual([{ date: todayJst() }, { date: todayJst() }]);
+    expect(every).not.toHaveBeenCalled();
+  });
+
+  it("says under an entry that the insurer would not take it, and why", async () => {
+    const walk7 = { ...walk, achieved: true };
+    core({
+      steps: 250000,
+      goals: [walk7],
+      refused: [
+        { kind: "steps", goal_id: null, code: "validation" },
+        { kind: "goal", goal_id: 7, code: "forbidden" },
+      ],
+    });
+    show();
+    const steps = await screen.findByTestId("steps-refused");
+    expect(steps.textContent).toContain("この記録は送信できませんでした");
+    expect(steps.textContent).toContain(ja["error.validation"]);
+    expect(screen.getByTestId("steps").getAttribute("aria-describedby")).toContain("steps-refused");
+    expect(screen.queryByTestId("weight-refused")).toBeNull();
+    const goal = screen.getByTestId("goal-7-refused");
+    expect(goal.textContent).toContain(ja["today.refused"]);
+    expect(goal.textContent).toContain(ja["error.forbidden"]);
+    expect(screen.getByLabelText("1日8,000歩あるく").getAttribute("aria-describedby")).toContain("goal-7-refused");
   });
 
   it("hands a locked app to the lock screen", async () => {
+    const routes = fakeRoutes();
     core({}, { record_save: () => fail("locked") });
-    const member = show();
+    show();
     await type("steps", "1000");
-    await vi.waitFor(() => expect(member.locked).toHaveBeenCalled());
+    await vi.waitFor(() => expect(routes.locked).toHaveBeenCalled());
+    expect(screen.queryByTestId("steps-error")).toBeNull();
+  });
+
+  it("says the login point cannot be received offline, and why", async () => {
+    core({}, { check_in: () => fail("offline", { offline: "broke_off" }) });
+    show();
+    const error = await screen.findByTestId("checkin-error");
+    expect(error.textContent).toBe(ja["checkin.offline"] + ja["offline.broke_off"]);
   });
 });

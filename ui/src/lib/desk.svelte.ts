@@ -1,7 +1,8 @@
 // Which screen the app shows, from what the core says about this PC: the
 // start screen (no member), the password-change form, the lock screen,
-// or the member's screens. App.svelte owns one; screens report what they
-// learn (a login, a lock, an ended session) through its methods.
+// or the member's screens. App.svelte owns one and makes it the place
+// where session errors lead (lib/call.ts); screens report what they learn
+// (a login, a lock, an ended session) through its methods.
 import {
   commands,
   type CommandError_Serialize,
@@ -9,6 +10,8 @@ import {
   type Profile_Serialize,
   type ProfilesView_Serialize,
 } from "../bindings";
+import type { SessionRoutes } from "./call";
+import { sync } from "./sync.svelte";
 
 /** The insurer server the login form starts with. */
 export const DEFAULT_SERVER = "http://127.0.0.1:8787";
@@ -27,13 +30,23 @@ export interface Relogin {
   reason: "expired" | "pin_attempts_exceeded" | "registered" | "password_reset";
 }
 
-export class DeskState {
+export class DeskState implements SessionRoutes {
   view: ProfilesView_Serialize | null = $state(null);
   loadError: CommandError_Serialize | null = $state(null);
-  passwordChangeRequired = $state(false);
+  /**
+   * The insurer said just now (a login's answer, a command's refusal) that
+   * the initial password must be changed. The core keeps it in the profile
+   * too (`password_change_required`), so that it holds across a restart.
+   */
+  passwordChangeDueNow = $state(false);
   relogin: Relogin | null = $state(null);
   /** Why the last logout may not have gone through. */
   logoutError: CommandError_Serialize | null = $state(null);
+
+  /** Whether the initial password must be changed before anything else. */
+  passwordChangeRequired: boolean = $derived(
+    this.passwordChangeDueNow || (this.view?.active?.password_change_required ?? false),
+  );
 
   screen: Screen = $derived.by(() => {
     if (!this.view) return this.loadError ? "start" : "loading";
@@ -59,7 +72,7 @@ export class DeskState {
   }
 
   async loggedIn(answer: LoggedIn_Serialize): Promise<void> {
-    this.passwordChangeRequired = answer.password_change_required;
+    this.passwordChangeDueNow = answer.password_change_required;
     this.relogin = null;
     this.logoutError = null;
     await this.refresh();
@@ -67,7 +80,7 @@ export class DeskState {
 
   /** A profile was opened with its session still valid. */
   async opened(): Promise<void> {
-    this.passwordChangeRequired = false;
+    this.passwordChangeDueNow = false;
     this.relogin = null;
     this.logoutError = null;
     await this.refresh();
@@ -88,7 +101,7 @@ export class DeskState {
    */
   async pinAttemptsExceeded(): Promise<void> {
     const profile = this.active;
-    this.passwordChangeRequired = false;
+    this.passwordChangeDueNow = false;
     this.logoutError = null;
     if (profile) {
       this.relogin = { server: profile.server, login_id: profile.login_id, reason: "pin_attempts_exceeded" };
@@ -104,7 +117,7 @@ export class DeskState {
   async logout(): Promise<void> {
     const result = await commands.sessionLogout();
     this.logoutError = result.status === "error" ? result.error : null;
-    this.passwordChangeRequired = false;
+    this.passwordChangeDueNow = false;
     await this.refresh();
   }
 
@@ -115,49 +128,47 @@ export class DeskState {
     if (profile) this.relogin = { server: profile.server, login_id: profile.login_id, reason: "expired" };
   }
 
-  /** Commands say the password must be changed (e.g. after a restart). */
+  /** A command answered `no_profile`: no member is active any more. */
+  noProfile(): void {
+    void this.refresh();
+  }
+
+  /**
+   * A command answered that the session is over. The member's screens stay
+   * (their data is on this PC) and the sync indicator offers the login; the
+   * password-change form cannot do anything without a session, so it gives
+   * way to the login form.
+   */
+  loggedOut(): boolean {
+    if (this.screen === "password_change") {
+      void this.loginAgain();
+      return true;
+    }
+    sync.sessionEnded();
+    return false;
+  }
+
+  /** The insurer says the initial password must be changed first. */
   passwordChangeDue(): void {
-    this.passwordChangeRequired = true;
+    this.passwordChangeDueNow = true;
   }
 
   /** The initial password was changed: the member's screens open. */
   async passwordChanged(): Promise<void> {
-    this.passwordChangeRequired = false;
+    this.passwordChangeDueNow = false;
     await this.refresh();
   }
 }
 
-/** What the member's screens report to the app. */
-export interface MemberEvents {
-  /** The app was locked (by the member, or a command answered `locked`). */
-  locked(): void;
-  /** The session is over: go to the login form, filled in for this member. */
-  loginAgain(): Promise<void>;
-  /** No member is active any more: show what the core says now. */
-  refresh(): Promise<void>;
-  /** The insurer wants the initial password changed before anything else. */
-  passwordChangeDue(): void;
-  /** The app-lock PIN was set or removed. */
-  pinChanged(): Promise<void>;
-}
-
 /**
- * Reacts to the errors that change the whole app rather than one field.
- * `true` when the error was taken care of that way.
+ * The id of the profile this PC keeps for `login_id` at `server`, if any
+ * (e.g. the one whose copy a failed login could not open).
  */
-export function handleSessionError(error: CommandError_Serialize, events: MemberEvents): boolean {
-  switch (error.code) {
-    case "locked":
-      events.locked();
-      return true;
-    case "no_profile":
-      void events.refresh();
-      return true;
-    case "insurer":
-      if (error.api_code !== "password_change_required") return false;
-      events.passwordChangeDue();
-      return true;
-    default:
-      return false;
-  }
+export async function profileIdFor(server: string, login_id: string): Promise<string | null> {
+  // Not finding it only means no way out is offered: the error still shows.
+  const result = await commands.profilesGet().catch(() => null);
+  if (result?.status !== "ok") return null;
+  const bare = (address: string) => address.trim().replace(/\/+$/, "");
+  const found = result.data.profiles.find((p) => bare(p.server) === bare(server) && p.login_id === login_id);
+  return found?.id ?? null;
 }

@@ -1,8 +1,9 @@
 // What to tell the member about a failed command, chosen by its code (and
-// the insurer's code), never by its message. The record below names every
-// `CommandErrorCode`: a code added in Rust is a type error here until it
-// has a message.
-import type { CommandError, CommandErrorCode } from "../bindings";
+// the insurer's code, or why the insurer could not be reached), never by
+// its message. The records below name every `CommandErrorCode` and every
+// `OfflineReason`: a code added in Rust is a type error here until it has
+// a message.
+import type { CommandError, CommandErrorCode, OfflineReason } from "../bindings";
 
 export const COMMAND_ERROR_KEYS: Record<CommandErrorCode, string> = {
   prefs_io: "error.prefs",
@@ -11,12 +12,15 @@ export const COMMAND_ERROR_KEYS: Record<CommandErrorCode, string> = {
   keychain_unavailable: "error.keychain_unavailable",
   keychain_failed: "error.keychain_failed",
   local_wrong_key: "error.local_wrong_key",
+  local_key_lost: "error.local_key_lost",
   local_no_encryption: "error.local_no_encryption",
   local_corrupt: "error.local_corrupt",
   local_database: "error.local_database",
   offline: "error.offline",
   insurer: "error.insurer",
   protocol: "error.protocol",
+  server_address: "error.server_address",
+  insecure_server: "error.insecure_server",
   logged_out: "error.logged_out",
   no_profile: "error.no_profile",
   unknown_profile: "error.unknown_profile",
@@ -27,6 +31,15 @@ export const COMMAND_ERROR_KEYS: Record<CommandErrorCode, string> = {
   validation: "error.validation",
   profiles_io: "error.profiles_io",
   demo_failed: "error.demo_failed",
+};
+
+/** Why the insurer could not be reached, said in the member's words. */
+export const OFFLINE_KEYS: Record<OfflineReason, string> = {
+  no_connection: "offline.no_connection",
+  timeout: "offline.timeout",
+  broke_off: "offline.broke_off",
+  server_unavailable: "offline.server_unavailable",
+  network_failed: "offline.network_failed",
 };
 
 /** The insurer's codes that have their own message; others get `error.insurer`. */
@@ -54,22 +67,30 @@ export interface ErrorMessage {
   key: string;
   /** Values for the message's placeholders. */
   values: Record<string, string>;
+  /** A second sentence that says why (e.g. why the insurer could not be reached). */
+  detail?: ErrorMessage;
 }
 
 /**
  * The message for a failed command. An insurer's refusal also carries the
- * insurer's own text as `message`, for the few messages that show it
+ * insurer's own text as `message`, for the one message that shows it
  * (`password_policy`: the text names the rule the password breaks).
  */
 export function errorMessage(error: CommandError): ErrorMessage {
-  if (error.code === "insurer") {
-    const api = error.api_code ?? "unknown";
-    return {
-      key: INSURER_ERROR_KEYS[api] ?? "error.insurer",
-      values: { code: api, message: insurerText(error.message, api) },
-    };
-  }
+  if (error.code === "insurer") return insurerMessage(error.api_code ?? "unknown", error.message);
+  if (error.code === "offline") return offlineMessage(error) ?? { key: "error.offline", values: {} };
   return { key: COMMAND_ERROR_KEYS[error.code], values: { code: error.code } };
+}
+
+/** The message for an insurer's code (a refusal, or a record it would not take). */
+export function insurerMessage(api: string, message = ""): ErrorMessage {
+  return { key: INSURER_ERROR_KEYS[api] ?? "error.insurer", values: { code: api, message } };
+}
+
+/** Why the insurer could not be reached, when the error is that and says why. */
+export function offlineMessage(error: CommandError): ErrorMessage | undefined {
+  const reason = error.code === "offline" ? error.offline : null;
+  return reason ? { key: OFFLINE_KEYS[reason], values: {} } : undefined;
 }
 
 /** Whether the insurer wants the initial password changed first. */
@@ -77,8 +98,12 @@ export function needsPasswordChange(error: CommandError): boolean {
   return error.code === "insurer" && error.api_code === "password_change_required";
 }
 
-/** The insurer's text without the code it starts with ("password_policy: …"). */
-function insurerText(message: string, api: string): string {
-  const prefix = `${api}: `;
-  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+/** Whether the session is over (the member must log in again to reach the insurer). */
+export function sessionOver(error: CommandError): boolean {
+  return error.code === "logged_out" || (error.code === "insurer" && error.api_code === "unauthorized");
+}
+
+/** Whether this PC's copy of the member's data cannot be opened with the key it has (or lost). */
+export function localKeyProblem(error: CommandError): boolean {
+  return error.code === "local_key_lost" || error.code === "local_wrong_key";
 }

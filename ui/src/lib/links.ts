@@ -2,7 +2,8 @@
 // the token in whatever the member pasted, where a link leads, and the deep
 // links the app is opened with. The token rule is kenpo-domain's
 // `token_from_link`: letters, digits, `-` and `_`, 16 to 256 long.
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { listen } from "@tauri-apps/api/event";
+import { listenWhile } from "./listen";
 
 /** Where a mailed link leads. */
 export type LinkTarget = "identity" | "auth_key" | "password_reset";
@@ -99,33 +100,13 @@ export function linksInMail(body: string): string[] {
  * IPC) no link ever arrives.
  */
 export function listenForLinks(onlink: (link: ArrivedLink & { target: LinkTarget }) => void): () => void {
-  let stop: UnlistenFn | null = null;
-  let ended = false;
-  const quietly = (unlisten: UnlistenFn) => {
-    try {
-      // It answers a promise, though typed `void`.
-      const done: unknown = unlisten();
-      if (done instanceof Promise) done.catch(() => {});
-    } catch {
-      // The IPC is gone already (the window is closing): nothing listens.
-    }
-  };
-  listen<unknown>(DEEP_LINK_EVENT, (event) => {
-    const urls = Array.isArray(event.payload) ? event.payload : [event.payload];
-    for (const url of urls) {
-      const link = typeof url === "string" ? readDeepLink(url) : null;
-      if (link) onlink(link);
-    }
-  })
-    .then((unlisten) => {
-      if (ended) quietly(unlisten);
-      else stop = unlisten;
-    })
-    .catch(() => {
-      // No Tauri here: no deep links.
-    });
-  return () => {
-    ended = true;
-    if (stop) quietly(stop);
-  };
+  return listenWhile(
+    listen<unknown>(DEEP_LINK_EVENT, (event) => {
+      const urls = Array.isArray(event.payload) ? event.payload : [event.payload];
+      for (const url of urls) {
+        const link = typeof url === "string" ? readDeepLink(url) : null;
+        if (link) onlink(link);
+      }
+    }),
+  );
 }

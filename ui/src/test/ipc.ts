@@ -1,13 +1,17 @@
 // Test helpers: answer the core's commands from a table, keep every call,
-// and build the core's answers.
+// build the core's answers, and stand in for the app where session errors
+// lead.
 import { mockIPC } from "@tauri-apps/api/mocks";
+import { onTestFinished, vi } from "vitest";
 import type {
   CommandErrorCode,
   DayView_Serialize,
+  OfflineReason,
   Profile_Serialize,
   ProfilesView_Serialize,
   SyncStatus_Serialize,
 } from "../bindings";
+import { routeSessionErrors, type SessionRoutes } from "../lib/call";
 
 export type Args = Record<string, unknown>;
 export type Handler = (args: Args) => unknown;
@@ -20,7 +24,11 @@ export interface Calls {
 
 /**
  * Answers the commands in `handlers`; any other command fails the test.
- * Events work too: what a test `emit`s reaches the app's `listen`ers.
+ * Events work too (`shouldMockEvents`: the mock answers the event plugin's
+ * `listen`, `unlisten` and `emit` itself, so they are not in `Calls`): what
+ * a test emits (`events.recordsChanged.emit()` of bindings.ts, or `emit`
+ * of @tauri-apps/api/event) reaches the app's listeners, and a listener
+ * that was removed hears nothing.
  */
 export function mockCommands(handlers: Record<string, Handler>): Calls {
   const all: { cmd: string; args: Args }[] = [];
@@ -37,8 +45,23 @@ export function mockCommands(handlers: Record<string, Handler>): Calls {
 }
 
 /** Throws a command error, as the core does (`api_code` may be one newer than the UI). */
-export function fail(code: CommandErrorCode, extra: { api_code?: string | null; field?: string | null } = {}): never {
-  throw { code, message: "a message the UI never matches on", api_code: null, field: null, ...extra };
+export function fail(
+  code: CommandErrorCode,
+  extra: { api_code?: string | null; field?: string | null; offline?: OfflineReason | null } = {},
+): never {
+  throw { code, message: "a message the UI never matches on", api_code: null, field: null, offline: null, ...extra };
+}
+
+/** Stands in for the app where session errors lead (lib/call.ts), for this test. */
+export function fakeRoutes(loggedOut = false) {
+  const routes = {
+    locked: vi.fn<() => void>(),
+    noProfile: vi.fn<() => void>(),
+    passwordChangeDue: vi.fn<() => void>(),
+    loggedOut: vi.fn(() => loggedOut),
+  } satisfies SessionRoutes;
+  onTestFinished(routeSessionErrors(routes));
+  return routes;
 }
 
 /** A promise the test resolves when it chooses. */
@@ -54,6 +77,7 @@ export const hanako: Profile_Serialize = {
   insurer_name: "けんぽ健康保険組合",
   login_id: "hanako@example.jp",
   nickname: "はなこ",
+  password_change_required: false,
 };
 
 /** Hanako's PC, with no one logged in (and so no PIN) unless `change` says otherwise. */
@@ -70,9 +94,9 @@ export function profilesView(change: Partial<ProfilesView_Serialize> = {}): Prof
 }
 
 export function dayView(date: string, change: Partial<DayView_Serialize> = {}): DayView_Serialize {
-  return { date, earns: true, steps: null, weight_kg: null, goals: [], pending: false, ...change };
+  return { date, earns: true, steps: null, weight_kg: null, goals: [], pending: false, refused: [], ...change };
 }
 
 export function syncStatus(state: SyncStatus_Serialize["state"], change: Partial<SyncStatus_Serialize> = {}): SyncStatus_Serialize {
-  return { state, pending: 0, last_sync: null, ...change } as SyncStatus_Serialize;
+  return { state, running: false, pending: 0, refused: 0, skipped: 0, last_sync: null, ...change } as SyncStatus_Serialize;
 }
