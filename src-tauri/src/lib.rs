@@ -178,10 +178,11 @@ pub fn run() {
     match result {
         Ok(app) => app.run(|app, event| {
             if let tauri::RunEvent::Exit = event {
+                // The demo insurer first: closing the data may wait for a sync.
+                demo::on_exit(app);
                 if let Some(state) = app.try_state::<AppState>() {
                     tauri::async_runtime::block_on(state.desk.shutdown());
                 }
-                demo::on_exit(app);
             }
         }),
         Err(err) => {

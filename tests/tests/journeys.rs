@@ -61,25 +61,6 @@ impl Insurer {
         self.addr
     }
 
-    /// The issued ID `login_id` sets [`PASSWORD`] in place of its first one.
-    async fn own_password(&self, login_id: &str, first: &str) -> anyhow::Result<()> {
-        let http = reqwest::Client::new();
-        let session: Value = http
-            .post(format!("{}/api/v1/sessions", self.base()))
-            .json(&json!({"login_id": login_id, "password": first}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        http.put(format!("{}/api/v1/account/password", self.base()))
-            .bearer_auth(session["access_token"].as_str().unwrap_or_default())
-            .json(&json!({"current_password": first, "new_password": PASSWORD}))
-            .send()
-            .await?
-            .error_for_status()?;
-        Ok(())
-    }
-
     async fn get(&self, path: &str, login_id: &str, password: &str) -> Value {
         let http = reqwest::Client::new();
         let session: Value = http
@@ -198,7 +179,7 @@ async fn a_check_in_made_offline_syncs_once_the_server_is_back() -> anyhow::Resu
     let dir = tempfile::tempdir()?;
     let insurer = Insurer::start(dir.path(), "127.0.0.1:0".parse()?).await;
     // 高橋 誠 has set his own password already.
-    insurer.own_password("U100002", "19920229").await?;
+    set_password(&insurer, "U100002", "19920229").await?;
 
     let desktop = Desktop::start("journey_offline")?;
     let app = desktop.launch().await?;
@@ -370,7 +351,7 @@ async fn the_core_syncs_in_the_background_while_points_is_open_and_today_is_not(
 -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let insurer = Insurer::start(dir.path(), "127.0.0.1:0".parse()?).await;
-    insurer.own_password("U100002", "19920229").await?;
+    set_password(&insurer, "U100002", "19920229").await?;
     let http = reqwest::Client::new();
 
     let desktop = Desktop::start("journey_background_sync")?;
