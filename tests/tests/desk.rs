@@ -344,7 +344,8 @@ async fn concurrent_calls_after_expiry_make_one_refresh_and_all_succeed() {
             async move { client.points(&access).await }
         })
     });
-    let answers = futures_join(calls).await;
+    // Polled together on this task: they race for the token lock.
+    let answers = futures_util::future::join_all(calls).await;
     for answer in &answers {
         assert!(answer.is_ok(), "every caller gets its answer: {answer:?}");
     }
@@ -361,33 +362,6 @@ async fn concurrent_calls_after_expiry_make_one_refresh_and_all_succeed() {
         refresh_before,
         "the new pair was kept"
     );
-}
-
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let handles: Vec<_> = futures.collect();
-    let mut out = Vec::new();
-    // Poll them together on this task: they race for the token lock.
-    let mut pinned: Vec<_> = handles.into_iter().map(Box::pin).collect();
-    let mut results: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut all = true;
-        for (slot, fut) in results.iter_mut().zip(pinned.iter_mut()) {
-            if slot.is_none() {
-                match fut.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *slot = Some(v),
-                    std::task::Poll::Pending => all = false,
-                }
-            }
-        }
-        if all {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    out.extend(results.into_iter().map(|r| r.expect("ready")));
-    out
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ use kenpo_domain::entry::EntryWindow;
 use kenpo_domain::time::{Clock, SystemClock};
 
 use crate::client::InsurerClient;
-use crate::keychain::{Keychain, KeychainError};
+use crate::keychain::{Keychain, KeychainError, account};
 use crate::lock::{Gate, PIN_ATTEMPTS};
 use crate::profiles::{Profile, ProfileBook, profile_id};
 use crate::scheduler::{EventSink, NoEvents, Plan, Syncer, now_jst};
@@ -292,7 +292,7 @@ impl Desk {
                 .await?;
         }
         self.book.set_aside_files(id, &stamp)?;
-        keychain.delete(&format!("{id}/db-key")).await?;
+        keychain.delete(&account(id, "db-key")).await?;
         tracing::info!("a local copy that could not be opened was set aside");
         Ok(())
     }
