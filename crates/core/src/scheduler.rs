@@ -193,6 +193,12 @@ impl Syncer {
         self.saved.notify_one();
     }
 
+    /// Asks for a sync soon, without waiting for it (e.g. the insurer now
+    /// lets the member sync: the initial password was changed).
+    pub fn soon(&self) {
+        self.saved.notify_one();
+    }
+
     /// Syncs now (after the one under way, if any); the status after it.
     pub async fn run(&self) -> SyncStatus {
         let _one = self.one_at_a_time.lock().await;

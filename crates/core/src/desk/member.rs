@@ -82,6 +82,8 @@ impl Desk {
             })
             .await?;
         self.book.set_password_change_required(&active.id, false)?;
+        // Syncs refused before (password_change_required) may go now.
+        active.syncer.soon();
         Ok(())
     }
 

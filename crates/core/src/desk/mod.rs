@@ -4,8 +4,8 @@
 //! ([`crate::scheduler`]), and what the screens ask of them
 //! ([`crate::views`]). The Tauri shell calls these methods and nothing else.
 //!
-//! This file opens, switches and closes profiles; [`member`] has the
-//! member's calls, [`lock`] the app lock, [`error`] the error table.
+//! This file opens, switches and closes profiles; `member` has the
+//! member's calls, `lock` the app lock, `error` the error table.
 
 mod error;
 mod lock;

@@ -5,7 +5,7 @@
 //! Writes are local first: [`LocalStore::save`] commits the record and its
 //! outbox entry in one transaction (WAL, `synchronous=FULL`), and the UI
 //! never waits for the network. Sync ([`crate::sync`]) reads the outbox in
-//! batches ([`outbox`]) and applies the server's change feed ([`feed`]),
+//! batches (`outbox`) and applies the server's change feed (`feed`),
 //! moving its cursor in the same transaction as the changes it applied.
 
 mod feed;
