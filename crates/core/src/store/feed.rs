@@ -45,7 +45,7 @@ impl LocalStore {
     /// were, and the page is simply read again.
     pub async fn apply_changes(&self, items: &[FeedItem], cursor: &str) -> LocalResult<Applied> {
         let mut done = Applied::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for item in items {
             let change = match item {
                 FeedItem::Change(change) => change,
@@ -105,7 +105,7 @@ impl LocalStore {
 
     /// Replaces the mirrored goals with the server's list.
     pub async fn set_goals(&self, goals: &[Goal]) -> LocalResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for goal in goals {
             upsert_goal(&mut tx, goal).await?;
         }

@@ -192,6 +192,14 @@ impl LocalStore {
         self.pool.close().await;
     }
 
+    /// A transaction that takes the write lock at once. A deferred one that
+    /// reads, then writes, fails with SQLITE_BUSY (busy_timeout does not
+    /// wait for it in WAL) when a save commits between its read and its
+    /// write: sync and saves run side by side.
+    async fn write(&self) -> LocalResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Where the change feed was last read up to.
     pub async fn cursor(&self) -> LocalResult<Option<String>> {
         self.state(CURSOR).await

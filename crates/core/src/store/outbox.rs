@@ -47,7 +47,7 @@ impl LocalStore {
     ) -> LocalResult<()> {
         let (goal_id, number) = value.to_stored();
         let kind = value.kind().as_str();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO records (date, kind, goal_id, value, updated_at, updated_ms, rejected_code) \
              VALUES ($1, $2, $3, $4, $5, $6, NULL) \
@@ -128,7 +128,7 @@ impl LocalStore {
     /// same key and with the same body; else up to `max` waiting edits
     /// under a new key. `None` when there is nothing to send.
     pub async fn next_batch(&self, max: usize) -> LocalResult<Option<OutgoingBatch>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let open: Option<String> =
             sqlx::query_scalar("SELECT batch_key FROM outbox WHERE batch_key IS NOT NULL LIMIT 1")
                 .fetch_optional(&mut *tx)
@@ -168,7 +168,7 @@ impl LocalStore {
     /// The server answered batch `key`: its edits leave the outbox; refused
     /// ones are marked with their error code.
     pub async fn batch_done(&self, key: &str, results: &[RecordResult]) -> LocalResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for result in results {
             if result.status != RecordStatus::Rejected {
                 continue;
@@ -191,7 +191,7 @@ impl LocalStore {
     /// batch leaves the outbox, each of its records keeps its value here,
     /// marked refused, and the next batch can go.
     pub async fn batch_refused(&self, key: &str, reason: &str) -> LocalResult<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let rows: Vec<RecordRow> = sqlx::query_as(
             "SELECT date, kind, goal_id, value, updated_at FROM outbox WHERE batch_key = $1",
         )
