@@ -9,6 +9,8 @@ use kenpo_core::scheduler::SyncStatus;
 use kenpo_core::views::{DayView, LoggedIn, PointsView};
 use kenpo_domain::api::{CheckInResponse, RecordValue, Secret};
 use kenpo_domain::entry::{Goal, GoalId, RecordKind};
+use kenpo_domain::passphrase::PASSPHRASE_POLICY;
+use kenpo_domain::password::PasswordPolicy;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_notification::NotificationExt;
@@ -102,10 +104,12 @@ pub struct ProfilesView {
     pub locked: bool,
     /// Whether the active profile has an app-lock PIN.
     pub has_pin: bool,
-    /// Why the OS keychain cannot be used, when it cannot (the app then
-    /// saves nothing: no login, no records). The platform's own words go to
-    /// the log only.
+    /// Why the OS keychain cannot be used, when it cannot: the app then
+    /// keeps each copy's key wrapped with a passphrase, and the session in
+    /// memory only. The platform's own words go to the log only.
     pub keychain_error: Option<ErrorCode>,
+    /// The rules a passphrase follows (those of passwords).
+    pub passphrase_policy: PasswordPolicy,
 }
 
 #[tauri::command]
@@ -122,6 +126,7 @@ pub async fn profiles_get(state: State<'_, AppState>) -> Result<ProfilesView, Co
             tracing::warn!(%err, "no keychain");
             err.code()
         }),
+        passphrase_policy: PASSPHRASE_POLICY,
     })
 }
 
@@ -131,6 +136,37 @@ pub async fn profiles_get(state: State<'_, AppState>) -> Result<ProfilesView, Co
 #[specta::specta]
 pub async fn profile_open(state: State<'_, AppState>, id: String) -> Result<bool, CommandError> {
     Ok(state.desk.open_profile(&id).await?)
+}
+
+/// Chooses the passphrase of a profile's first copy on this PC, where no
+/// keychain answers, and opens it; `true` when its session is there.
+#[tauri::command]
+#[specta::specta]
+pub async fn passphrase_choose(
+    state: State<'_, AppState>,
+    id: String,
+    passphrase: String,
+) -> Result<bool, CommandError> {
+    Ok(state
+        .desk
+        .passphrase_choose(&id, &Secret::new(passphrase))
+        .await?)
+}
+
+/// Opens a profile's copy with its passphrase; `true` when its session is
+/// there. A wrong one fails with `passphrase_mismatch`, and after a few,
+/// the next waits (`passphrase_wait`, `wait_secs`).
+#[tauri::command]
+#[specta::specta]
+pub async fn passphrase_enter(
+    state: State<'_, AppState>,
+    id: String,
+    passphrase: String,
+) -> Result<bool, CommandError> {
+    Ok(state
+        .desk
+        .passphrase_enter(&id, &Secret::new(passphrase))
+        .await?)
 }
 
 /// Sets aside this PC's copy of a profile that cannot be opened (its key

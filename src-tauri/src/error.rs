@@ -42,6 +42,8 @@ pub struct CommandError {
     pub field: Option<String>,
     /// Why the insurer could not be reached (`code: offline`).
     pub offline: Option<OfflineReason>,
+    /// Seconds before the next passphrase may be tried.
+    pub wait_secs: Option<u32>,
 }
 
 impl CommandError {
@@ -52,6 +54,7 @@ impl CommandError {
             api_code: None,
             field: None,
             offline: None,
+            wait_secs: None,
         }
     }
 }
@@ -64,6 +67,7 @@ impl From<kenpo_core::desk::DeskError> for CommandError {
             api_code: err.api_code(),
             field: err.field(),
             offline: err.offline_reason(),
+            wait_secs: err.wait_secs(),
         }
     }
 }
@@ -82,6 +86,7 @@ impl From<kenpo_core::prefs::PrefsError> for CommandError {
             api_code: None,
             field: None,
             offline: None,
+            wait_secs: None,
         }
     }
 }

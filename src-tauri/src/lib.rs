@@ -62,6 +62,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::profiles_get,
             commands::profile_open,
             commands::profile_set_aside,
+            commands::passphrase_choose,
+            commands::passphrase_enter,
             commands::session_login,
             commands::session_logout,
             commands::day_get,

@@ -256,7 +256,7 @@ pub struct Desktop {
     bus: String,
     home: tempfile::TempDir,
     // Dropped in reverse order of start: the daemons before their bus and display.
-    _keyring: Option<Guard>,
+    keyring: Option<Guard>,
     _dunst: Option<Guard>,
     _dbus: Guard,
     _xvfb: VirtualDisplay,
@@ -318,7 +318,7 @@ impl Desktop {
             display,
             bus,
             home,
-            _keyring: keyring,
+            keyring,
             _dunst: dunst,
             _dbus: dbus,
             _xvfb: xvfb,
@@ -327,6 +327,17 @@ impl Desktop {
             desktop.wait_for_notification_daemon()?;
         }
         Ok(desktop)
+    }
+
+    /// Starts a keychain (GNOME keyring) on this desktop's bus, as if one
+    /// were installed after the app had run without.
+    pub fn start_keychain(&mut self) -> Result<()> {
+        anyhow::ensure!(
+            self.keyring.is_none(),
+            "this desktop has a keychain already"
+        );
+        self.keyring = Some(start_keyring(&self.name, self.home.path(), &self.bus)?);
+        Ok(())
     }
 
     /// Launches the app binary a second time on this desktop with `args`

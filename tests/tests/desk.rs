@@ -21,99 +21,11 @@ use kenpo_core::sync::{SyncOptions, sync_once};
 use kenpo_domain::api::{RecordValue, Secret};
 use kenpo_domain::entry::{EntryValue, RecordKind, Steps};
 use kenpo_domain::time::{Clock, FixedClock};
-use kenpo_insurer::{Server, ServerOptions, roster};
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "a long walk every day";
+mod common;
 
-struct Insurer {
-    base: String,
-    server: Server,
-    http: reqwest::Client,
-    _dir: tempfile::TempDir,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-impl Insurer {
-    /// A sandbox insurer (its clock can be moved) with the demo roster;
-    /// 山田 太郎 (U100001) has set his own password.
-    async fn start() -> Self {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter("warn")
-            .with_test_writer()
-            .try_init();
-        let dir = tempfile::tempdir().unwrap();
-        let mut options = ServerOptions::sqlite_in(dir.path());
-        options.sandbox = true;
-        let server = Server::open(options).await.unwrap();
-        let now = server.state.clock.now().await.unwrap();
-        server
-            .state
-            .store
-            .roster_import(&roster::parse(roster::DEMO_CSV).unwrap(), false, now)
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(server.clone().serve(listener, async {
-            let _ = stopped.await;
-        }));
-        let insurer = Self {
-            base,
-            server,
-            http: reqwest::Client::new(),
-            _dir: dir,
-            _stop: stop,
-        };
-        let token = insurer.token("U100001", "19800101").await;
-        let res = insurer
-            .http
-            .put(format!("{}/api/v1/account/password", insurer.base))
-            .bearer_auth(&token)
-            .json(&json!({"current_password": "19800101", "new_password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
-        insurer
-    }
-
-    async fn token(&self, login_id: &str, password: &str) -> String {
-        let body: Value = self
-            .http
-            .post(format!("{}/api/v1/sessions", self.base))
-            .json(&json!({"login_id": login_id, "password": password}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        body["access_token"].as_str().unwrap().to_owned()
-    }
-
-    /// The member's records of the last 1,100 days, as the insurer holds them.
-    async fn records(&self) -> Vec<Value> {
-        let token = self.token("U100001", PASSWORD).await;
-        let today = desk_today();
-        let from = today.checked_sub_days(Days::new(1100)).unwrap();
-        let body: Value = self
-            .http
-            .get(format!(
-                "{}/api/v1/records?from={from}&to={today}",
-                self.base
-            ))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        body["records"].as_array().cloned().unwrap_or_default()
-    }
-}
+use common::{Insurer, PASSWORD, desk_today};
 
 #[derive(Default)]
 struct Collected(Mutex<Vec<DeskEvent>>);
@@ -253,10 +165,6 @@ async fn nothing_passes_the_lock() {
     desk.unlock("2468").await.unwrap();
     assert!(desk.day(today).await.is_ok());
     desk.shutdown().await;
-}
-
-fn desk_today() -> chrono::NaiveDate {
-    kenpo_domain::time::SystemClock.today()
 }
 
 #[tokio::test]

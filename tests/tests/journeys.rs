@@ -1,8 +1,8 @@
 //! Members' journeys through the real window, against a real kenpo-insurer
 //! on 127.0.0.1: the issued ID's first login with its forced password
 //! change, a check-in, records and the points they earn; a check-in made
-//! while the server is down that syncs once it is back; and a PC without a
-//! keychain, where nothing can be saved.
+//! while the server is down that syncs once it is back. A PC without a
+//! keychain has its own journey (`no_keychain.rs`).
 
 use std::net::SocketAddr;
 
@@ -210,22 +210,6 @@ async fn a_check_in_made_offline_syncs_once_the_server_is_back() -> anyhow::Resu
     assert_eq!(records["records"][0]["value"], 4321.0, "{records}");
     app.quit().await?;
     insurer.stop().await;
-    Ok(())
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_a_keychain_nothing_is_saved_and_the_member_is_told() -> anyhow::Result<()> {
-    let desktop = Desktop::start_without_keychain("journey_no_keychain")?;
-    let app = desktop.launch().await?;
-    app.testid("keychain-warning").await?;
-    let forms = app
-        .eval("document.querySelectorAll(\"[data-testid='login-form']\").length")
-        .await?;
-    assert_eq!(forms, 0, "no login form: nothing could be kept safely");
-    app.screenshot("journey_no_keychain").await?;
-    app.quit().await?;
-    let profiles = desktop.app_data_dir().join("profiles");
-    assert!(!profiles.exists(), "no database was written");
     Ok(())
 }
 

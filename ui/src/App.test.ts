@@ -65,11 +65,11 @@ describe("App", () => {
     expect(screen.queryByTestId("today")).toBeNull();
   });
 
-  it("shows nothing but the warning when the keychain is missing", async () => {
+  it("explains a missing keychain and still offers the login (the passphrase keeps the data)", async () => {
     core({ keychain_error: "keychain_unavailable" });
     render(App);
-    expect(await screen.findByTestId("keychain-warning")).toBeTruthy();
-    expect(screen.queryByTestId("login-form")).toBeNull();
+    expect(await screen.findByTestId("keychain-notice")).toBeTruthy();
+    expect(screen.getByTestId("login-form")).toBeTruthy();
   });
 
   it("locks: nothing of the member shows until the PIN is right", async () => {

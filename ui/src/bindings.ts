@@ -29,6 +29,17 @@ export const commands = {
 	 *  then fills a new copy from the insurer.
 	 */
 	profileSetAside: (id: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("profile_set_aside", { id })),
+	/**
+	 *  Chooses the passphrase of a profile's first copy on this PC, where no
+	 *  keychain answers, and opens it; `true` when its session is there.
+	 */
+	passphraseChoose: (id: string, passphrase: string) => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("passphrase_choose", { id, passphrase })),
+	/**
+	 *  Opens a profile's copy with its passphrase; `true` when its session is
+	 *  there. A wrong one fails with `passphrase_mismatch`, and after a few,
+	 *  the next waits (`passphrase_wait`, `wait_secs`).
+	 */
+	passphraseEnter: (id: string, passphrase: string) => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("passphrase_enter", { id, passphrase })),
 	sessionLogin: (server: string, loginId: string, password: string) => typedError<LoggedIn_Serialize, CommandError_Serialize>(__TAURI_INVOKE("session_login", { server, loginId, password })),
 	sessionLogout: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("session_logout")),
 	/**  One day of the Today screen (`date`: YYYY-MM-DD, Japan's calendar). */
@@ -244,6 +255,8 @@ export type CommandError_Deserialize = {
 	field?: string | null,
 	/**  Why the insurer could not be reached (`code: offline`). */
 	offline?: OfflineReason | null,
+	/**  Seconds before the next passphrase may be tried. */
+	wait_secs?: number | null,
 };
 
 /**
@@ -259,6 +272,8 @@ export type CommandError_Serialize = {
 	field: string | null,
 	/**  Why the insurer could not be reached (`code: offline`). */
 	offline: OfflineReason | null,
+	/**  Seconds before the next passphrase may be tried. */
+	wait_secs: number | null,
 };
 
 /**  Every code an error of the core can carry. Codes are never renamed. */
@@ -294,7 +309,34 @@ export type CoreErrorCode =
 /**  A value out of range; `field` says which. */
 "validation" | 
 /**  The list of profiles cannot be read or written. */
-"profiles_io";
+"profiles_io" | 
+/**  This copy's key is in the OS keychain, which does not answer now. */
+"local_key_in_keychain" | 
+/**  Where no keychain answers: enter the passphrase of this PC's copy. */
+"passphrase_required" | 
+/**  Where no keychain answers: choose a passphrase for this PC's copy. */
+"passphrase_not_set" | 
+/**  The keychain answers: no passphrase is used. */
+"passphrase_not_needed" | 
+/**
+ *  The passphrase does not open this PC's copy; `wait_secs` says how
+ *  long before the next try.
+ */
+"passphrase_mismatch" | 
+/**  Too many wrong passphrases: `wait_secs` before the next try. */
+"passphrase_wait" | 
+/**  Passphrase rules (those of passwords): 12 characters or more … */
+"passphrase_too_short" | 
+/**  … 128 at most … */
+"passphrase_too_long" | 
+/**  … no control characters … */
+"passphrase_characters" | 
+/**  … not a common password … */
+"passphrase_common" | 
+/**  … and not containing the login ID. */
+"passphrase_contains_login_id" | 
+/**  The passphrase-wrapped key of this copy is damaged. */
+"wrapped_key_damaged";
 
 /**  One day of the Today screen. */
 export type DayView = DayView_Serialize | DayView_Deserialize;
@@ -498,12 +540,24 @@ export type LoggedIn = LoggedIn_Serialize | LoggedIn_Deserialize;
 export type LoggedIn_Deserialize = {
 	profile: Profile_Deserialize,
 	password_change_required: boolean,
+	/**
+	 *  Where no keychain holds the key of this PC's copy: the passphrase
+	 *  the member must choose or enter before it opens. Until then no
+	 *  profile is active (the session waits, in memory).
+	 */
+	passphrase?: PassphraseStep | null,
 };
 
 /**  What a login found. */
 export type LoggedIn_Serialize = {
 	profile: Profile_Serialize,
 	password_change_required: boolean,
+	/**
+	 *  Where no keychain holds the key of this PC's copy: the passphrase
+	 *  the member must choose or enter before it opens. Until then no
+	 *  profile is active (the session waits, in memory).
+	 */
+	passphrase: PassphraseStep | null,
 };
 
 /**  A lot as the member sees it. */
@@ -539,6 +593,13 @@ export type OfflineReason =
 "server_unavailable" | 
 /**  The request failed for another reason of the network. */
 "network_failed";
+
+/**  What opens a PC's copy where no keychain holds its key. */
+export type PassphraseStep = 
+/**  A first copy on this PC: the member chooses a passphrase for it. */
+"choose" | 
+/**  The member enters the passphrase chosen for this copy. */
+"enter";
 
 /**
  *  A password policy. Deserializing validates it, so a policy that allows
@@ -683,11 +744,13 @@ export type ProfilesView_Deserialize = {
 	/**  Whether the active profile has an app-lock PIN. */
 	has_pin: boolean,
 	/**
-	 *  Why the OS keychain cannot be used, when it cannot (the app then
-	 *  saves nothing: no login, no records). The platform's own words go to
-	 *  the log only.
+	 *  Why the OS keychain cannot be used, when it cannot: the app then
+	 *  keeps each copy's key wrapped with a passphrase, and the session in
+	 *  memory only. The platform's own words go to the log only.
 	 */
 	keychain_error?: CoreErrorCode | null,
+	/**  The rules a passphrase follows (those of passwords). */
+	passphrase_policy: PasswordPolicy,
 };
 
 /**  The profiles on this PC, the one in use, and whether the keychain answers. */
@@ -699,11 +762,13 @@ export type ProfilesView_Serialize = {
 	/**  Whether the active profile has an app-lock PIN. */
 	has_pin: boolean,
 	/**
-	 *  Why the OS keychain cannot be used, when it cannot (the app then
-	 *  saves nothing: no login, no records). The platform's own words go to
-	 *  the log only.
+	 *  Why the OS keychain cannot be used, when it cannot: the app then
+	 *  keeps each copy's key wrapped with a passphrase, and the session in
+	 *  memory only. The platform's own words go to the log only.
 	 */
 	keychain_error: CoreErrorCode | null,
+	/**  The rules a passphrase follows (those of passwords). */
+	passphrase_policy: PasswordPolicy,
 };
 
 /**  The kinds of daily record. */

@@ -10,6 +10,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod launch;
+
 /// Debian packages for building and running the app and its end-to-end tests.
 const DEBIAN_PACKAGES: &[&str] = &[
     // building the Tauri shell
@@ -313,30 +315,13 @@ impl Workspace {
         self.sidecar(false)?;
         run(self.cargo().args(["build", "-p", "kenpo-desk"]))?;
         let app = self.target_dir().join("debug").join("kenpo-desk");
-        let headless = env::var_os("DISPLAY").is_none() && env::var_os("WAYLAND_DISPLAY").is_none();
-        let mut cmd = if headless {
-            eprintln!(
-                "xtask: no display: running under Xvfb (xvfb-run), the window is not visible"
-            );
-            // No desktop session means no keychain either: a private session
-            // bus with GNOME keyring, its keyring kept in target/run-keyring
-            // (a fixed password: for trying the app on a server, not for real data).
-            let keyring = self.target_dir().join("run-keyring");
-            std::fs::create_dir_all(keyring.join("data"))?;
-            std::fs::create_dir_all(keyring.join("run"))?;
-            let script = "printf '%s' kenpo-desk-run | \
-                XDG_DATA_HOME=\"$KEYRING/data\" XDG_RUNTIME_DIR=\"$KEYRING/run\" \
-                gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null && \
-                exec xvfb-run -a -s '-screen 0 1280x800x24' \"$@\"";
-            let mut cmd = self.cmd("dbus-run-session");
-            cmd.args(["--", "sh", "-c", script, "sh"])
-                .arg(&app)
-                .env("KEYRING", &keyring);
-            cmd
-        } else {
-            let app = app.to_string_lossy().into_owned();
-            self.cmd(&app)
-        };
+        let launch = launch::plan(launch::has_display(), launch::session_bus_answers());
+        let keyring = self.target_dir().join("run-keyring");
+        if let Some(line) = launch::line(launch, &keyring) {
+            eprintln!("{line}");
+        }
+        let mut cmd = launch::command(launch, &app, &keyring)?;
+        cmd.current_dir(&self.root).env("PATH", self.path_var());
         run(cmd.args(app_args))
     }
 

@@ -50,6 +50,31 @@ pub enum ErrorCode {
     Validation,
     /// The list of profiles cannot be read or written.
     ProfilesIo,
+    /// This copy's key is in the OS keychain, which does not answer now.
+    LocalKeyInKeychain,
+    /// Where no keychain answers: enter the passphrase of this PC's copy.
+    PassphraseRequired,
+    /// Where no keychain answers: choose a passphrase for this PC's copy.
+    PassphraseNotSet,
+    /// The keychain answers: no passphrase is used.
+    PassphraseNotNeeded,
+    /// The passphrase does not open this PC's copy; `wait_secs` says how
+    /// long before the next try.
+    PassphraseMismatch,
+    /// Too many wrong passphrases: `wait_secs` before the next try.
+    PassphraseWait,
+    /// Passphrase rules (those of passwords): 12 characters or more …
+    PassphraseTooShort,
+    /// … 128 at most …
+    PassphraseTooLong,
+    /// … no control characters …
+    PassphraseCharacters,
+    /// … not a common password …
+    PassphraseCommon,
+    /// … and not containing the login ID.
+    PassphraseContainsLoginId,
+    /// The passphrase-wrapped key of this copy is damaged.
+    WrappedKeyDamaged,
 }
 
 impl ErrorCode {
@@ -77,6 +102,18 @@ impl ErrorCode {
             Self::PinAttemptsExceeded => "pin_attempts_exceeded",
             Self::Validation => "validation",
             Self::ProfilesIo => "profiles_io",
+            Self::LocalKeyInKeychain => "local_key_in_keychain",
+            Self::PassphraseRequired => "passphrase_required",
+            Self::PassphraseNotSet => "passphrase_not_set",
+            Self::PassphraseNotNeeded => "passphrase_not_needed",
+            Self::PassphraseMismatch => "passphrase_mismatch",
+            Self::PassphraseWait => "passphrase_wait",
+            Self::PassphraseTooShort => "passphrase_too_short",
+            Self::PassphraseTooLong => "passphrase_too_long",
+            Self::PassphraseCharacters => "passphrase_characters",
+            Self::PassphraseCommon => "passphrase_common",
+            Self::PassphraseContainsLoginId => "passphrase_contains_login_id",
+            Self::WrappedKeyDamaged => "wrapped_key_damaged",
         }
     }
 }
@@ -121,6 +158,8 @@ mod tests {
             ErrorCode::LocalKeyLost,
             ErrorCode::PinAttemptsExceeded,
             ErrorCode::Offline,
+            ErrorCode::PassphraseContainsLoginId,
+            ErrorCode::WrappedKeyDamaged,
         ] {
             assert_eq!(
                 serde_json::to_value(code).unwrap(),

@@ -1,12 +1,15 @@
-//! The OS keychain (the Secret Service on Linux) through keyring-core: a
-//! profile's database key and its session tokens live there, never in a
-//! file. Where no keychain answers, every call fails with
-//! [`KeychainError::Unavailable`] and the app says so: nothing falls back to
-//! a plain file (fail closed).
+//! The OS keychain through keyring-core: a profile's database key and its
+//! session tokens live there, never in a file. One store per system:
+//! the Secret Service on Linux (tested here), the Windows Credential
+//! Manager and the macOS login keychain (built from their crates'
+//! documentation; these machines cannot build for them).
 //!
-//! [`Keychain::in_memory`] is keyring-core's mock store: it keeps entries for
-//! the life of the process, for tests and tools that must not touch the
-//! member's real keychain.
+//! Where no keychain answers ([`KeychainError::Unavailable`]), the desk
+//! keeps tokens in [`Keychain::in_memory`] for the life of the process and
+//! the database key wrapped with the member's passphrase
+//! ([`crate::keywrap`]): nothing secret goes to a file in plain form.
+//! Tests use the same in-memory store (keyring-core's mock), so that they
+//! never touch the member's real keychain.
 
 use std::sync::{Arc, OnceLock};
 
@@ -48,7 +51,23 @@ fn os_store() -> KeychainResult<Arc<CredentialStore>> {
                     .map_err(|err| err.to_string())?;
                 Ok(store as Arc<CredentialStore>)
             }
-            #[cfg(not(target_os = "linux"))]
+            #[cfg(target_os = "windows")]
+            {
+                // Generic credentials named `<account>.<service>`, kept
+                // with the Windows user's profile like the app's data.
+                let store =
+                    windows_native_keyring_store::Store::new().map_err(|err| err.to_string())?;
+                Ok(store as Arc<CredentialStore>)
+            }
+            #[cfg(target_os = "macos")]
+            {
+                // The login keychain ("legacy" keychain): what an app that
+                // is not sandboxed with a provisioning profile can use.
+                let store = apple_native_keyring_store::keychain::Store::new()
+                    .map_err(|err| err.to_string())?;
+                Ok(store as Arc<CredentialStore>)
+            }
+            #[cfg(not(any(target_os = "linux", target_os = "windows", target_os = "macos")))]
             {
                 Err("this build has no keychain store for this system".to_owned())
             }
@@ -107,6 +126,13 @@ impl Keychain {
             service: service.to_owned(),
             store,
         }
+    }
+
+    /// Whether the keychain answers at all: a Secret Service that is not
+    /// there, or a bus that does not connect, shows here and not only at
+    /// the first save.
+    pub async fn probe(&self) -> KeychainResult<()> {
+        self.get("kenpo-desk/probe").await.map(drop)
     }
 
     async fn run<T: Send + 'static>(

@@ -8,7 +8,10 @@
 //! - [`profiles`]: the list of profiles, their stable ids, PIN counts.
 //! - [`lock`]: the profile in use and the app lock (one state machine).
 //! - [`store`]: a profile's encrypted local database, outbox and feed mirror.
-//! - [`keychain`]: the OS keychain, for database keys and session tokens.
+//! - [`keychain`]: the OS keychain, for database keys and session tokens
+//!   (kept in memory where no keychain answers).
+//! - [`keywrap`]: a database key wrapped with the member's passphrase, where
+//!   no keychain answers.
 //! - [`client`]: the insurer API over HTTP.
 //! - [`session`]: tokens, refreshed one at a time.
 //! - [`sync`]: one pass of push and pull that no bad item can stop.
@@ -20,6 +23,7 @@ pub mod client;
 pub mod desk;
 pub mod error;
 pub mod keychain;
+pub mod keywrap;
 pub mod lock;
 pub mod prefs;
 pub mod profiles;

@@ -54,6 +54,15 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "specta", specta(skip))]
     pub entry_window_days: Option<u16>,
+    /// Passphrase attempts that did not open the copy, counted before
+    /// each check (where no keychain answers).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub passphrase_failures: u32,
+    /// When the last of them was made (Unix seconds): the next waits from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub passphrase_failed_at: Option<i64>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -133,6 +142,23 @@ impl ProfileBook {
     /// Where a profile's database lives.
     pub fn db_path(&self, id: &str) -> PathBuf {
         self.dir.join("profiles").join(format!("{id}.db"))
+    }
+
+    /// Where a profile's passphrase-wrapped database key lives, when no
+    /// keychain holds it ([`crate::keywrap`]).
+    pub fn key_path(&self, id: &str) -> PathBuf {
+        self.dir.join("profiles").join(format!("{id}.key"))
+    }
+
+    /// A profile's files: the database with its journal, and the wrapped key.
+    fn files(&self, id: &str) -> Vec<(PathBuf, &'static str)> {
+        let db = self.db_path(id);
+        let mut files: Vec<_> = ["", "-wal", "-shm"]
+            .into_iter()
+            .map(|suffix| (PathBuf::from(format!("{}{suffix}", db.display())), suffix))
+            .collect();
+        files.push((self.key_path(id), ".key"));
+        files
     }
 
     fn read_unlocked(&self) -> Result<ProfileList, ProfilesIo> {
@@ -241,10 +267,7 @@ impl ProfileBook {
     }
 
     fn move_files(&self, from: &str, to: &str) -> Result<(), ProfilesIo> {
-        let (old, new) = (self.db_path(from), self.db_path(to));
-        for suffix in ["", "-wal", "-shm"] {
-            let src = PathBuf::from(format!("{}{suffix}", old.display()));
-            let dst = PathBuf::from(format!("{}{suffix}", new.display()));
+        for ((src, _), (dst, _)) in self.files(from).into_iter().zip(self.files(to)) {
             if src.exists() && !dst.exists() {
                 std::fs::rename(&src, &dst).map_err(|e| ProfilesIo(e.to_string()))?;
             }
@@ -252,22 +275,58 @@ impl ProfileBook {
         Ok(())
     }
 
-    /// Moves a profile's database out of the way (into `profiles/set-aside/`,
-    /// never deleted) so that a new one can be made and filled from the
-    /// insurer. `stamp` names the copy.
+    /// Moves a profile's database, and its wrapped key if it has one, out
+    /// of the way (into `profiles/set-aside/`, never deleted) so that a new
+    /// one can be made and filled from the insurer. `stamp` names the copy.
     pub fn set_aside_files(&self, id: &str, stamp: &str) -> Result<(), ProfilesIo> {
         let io = |e: std::io::Error| ProfilesIo(e.to_string());
         let aside = self.dir.join("profiles").join("set-aside");
         std::fs::create_dir_all(&aside).map_err(io)?;
-        let db = self.db_path(id);
-        for suffix in ["", "-wal", "-shm"] {
-            let src = PathBuf::from(format!("{}{suffix}", db.display()));
+        for (src, suffix) in self.files(id) {
             if src.exists() {
-                let dst = aside.join(format!("{id}-{stamp}.db{suffix}"));
-                std::fs::rename(&src, &dst).map_err(io)?;
+                let name = match suffix {
+                    ".key" => format!("{id}-{stamp}.key"),
+                    _ => format!("{id}-{stamp}.db{suffix}"),
+                };
+                std::fs::rename(&src, aside.join(name)).map_err(io)?;
             }
         }
         Ok(())
+    }
+
+    /// Counts one more passphrase attempt of `id` at `now` (Unix seconds),
+    /// on disk, before it is checked, unless the last wrong ones still
+    /// make it wait: then nothing is counted and the seconds left come back.
+    pub fn count_passphrase_attempt(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Result<u32, u32>, ProfilesIo> {
+        self.update(|list| {
+            let Some(p) = list.get_mut(id) else {
+                return Ok(0);
+            };
+            let since = p
+                .passphrase_failed_at
+                .map_or(i64::MAX, |at| now.saturating_sub(at));
+            let since = std::time::Duration::from_secs(u64::try_from(since).unwrap_or(0));
+            let wait = kenpo_domain::passphrase::seconds_to_wait(p.passphrase_failures, since);
+            if wait > 0 {
+                return Err(u32::try_from(wait).unwrap_or(u32::MAX));
+            }
+            p.passphrase_failures = p.passphrase_failures.saturating_add(1);
+            p.passphrase_failed_at = Some(now);
+            Ok(p.passphrase_failures)
+        })
+    }
+
+    pub fn reset_passphrase_failures(&self, id: &str) -> Result<(), ProfilesIo> {
+        self.update(|list| {
+            if let Some(p) = list.get_mut(id) {
+                p.passphrase_failures = 0;
+                p.passphrase_failed_at = None;
+            }
+        })
     }
 }
 
@@ -333,6 +392,8 @@ mod tests {
                 pin_hash: None,
                 pin_failures: 0,
                 entry_window_days: None,
+                passphrase_failures: 0,
+                passphrase_failed_at: None,
             });
         })
         .unwrap();

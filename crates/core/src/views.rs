@@ -60,6 +60,21 @@ pub struct PointsView {
 pub struct LoggedIn {
     pub profile: Profile,
     pub password_change_required: bool,
+    /// Where no keychain holds the key of this PC's copy: the passphrase
+    /// the member must choose or enter before it opens. Until then no
+    /// profile is active (the session waits, in memory).
+    pub passphrase: Option<PassphraseStep>,
+}
+
+/// What opens a PC's copy where no keychain holds its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PassphraseStep {
+    /// A first copy on this PC: the member chooses a passphrase for it.
+    Choose,
+    /// The member enters the passphrase chosen for this copy.
+    Enter,
 }
 
 /// The day `date` as the Today screen shows it, `today` being Japan's today.

@@ -17,6 +17,7 @@
 //! - [`member`]: sex, relationship (insured / dependent spouse), roster relationship.
 //! - [`entry`]: steps, weight, behaviour goals, and the entry window.
 //! - [`password`]: the password policy as data, with the common-password list.
+//! - [`passphrase`]: the rules of a PC's passphrase (where no keychain answers) and its waits.
 //! - [`points`]: the rules file and [`grants_due`](points::grants_due).
 //! - [`ledger`]: lots, spending soonest-expiring first, cancellation, expiry.
 //! - [`health`]: height, BMI and its JASSO class, the health-age rule.
@@ -241,6 +242,7 @@ pub mod health;
 pub mod id;
 pub mod ledger;
 pub mod member;
+pub mod passphrase;
 pub mod password;
 pub mod points;
 pub mod time;

@@ -21,7 +21,7 @@ function describedBy(input: HTMLElement): string {
 
 describe("LoginForm", () => {
   it("logs in at the default server with what was typed, and hands over the answer", async () => {
-    const answer: LoggedIn_Serialize = { profile: hanako, password_change_required: false };
+    const answer: LoggedIn_Serialize = { profile: hanako, password_change_required: false, passphrase: null };
     const calls = mockCommands({ session_login: () => answer });
     const onloggedin = vi.fn();
     render(LoginForm, { onloggedin });
@@ -83,7 +83,7 @@ describe("LoginForm", () => {
   });
 
   it("offers to set aside a copy whose key was lost, then logs in again with the same password", async () => {
-    const answer: LoggedIn_Serialize = { profile: hanako, password_change_required: false };
+    const answer: LoggedIn_Serialize = { profile: hanako, password_change_required: false, passphrase: null };
     let logins = 0;
     const calls = mockCommands({
       session_login: () => (++logins === 1 ? fail("local_key_lost") : answer),

@@ -86,6 +86,7 @@ describe("PasswordChangeForm", () => {
           api_code: "password_policy",
           field: "new_password",
           offline: null,
+          wait_secs: null,
         };
       },
     });

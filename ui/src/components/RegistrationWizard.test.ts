@@ -487,6 +487,7 @@ describe("利用者情報入力", () => {
           api_code: "password_policy",
           field: "password",
           offline: null,
+          wait_secs: null,
         };
       },
     });

@@ -3,6 +3,7 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import "../lib/i18n";
 import ja from "../locales/ja.json";
+import type { LoggedIn_Serialize } from "../bindings";
 import { fail, hanako, mockCommands, profilesView } from "../test/ipc";
 import StartScreen from "./StartScreen.svelte";
 
@@ -11,21 +12,109 @@ afterEach(() => clearMocks());
 const taro = { ...hanako, id: "m2-0000000000000002", login_id: "U123456", nickname: null };
 
 describe("StartScreen", () => {
-  it("without the OS keychain warns and offers no login at all (fail closed)", () => {
+  it("without the OS keychain says why by its code, what it does instead, and still offers the login", () => {
     render(StartScreen, {
-      view: profilesView({ keychain_error: "keychain_unavailable" }),
+      view: profilesView({ profiles: [], keychain_error: "keychain_unavailable" }),
       onopened: () => {},
       onloggedin: () => {},
     });
-    const warning = screen.getByTestId("keychain-warning");
-    expect(warning.textContent).toContain(ja["start.keychain.title"]);
-    // Why, by the core's code: the system's own words go to the log only.
-    expect(screen.getByTestId("keychain-reason").textContent?.trim()).toBe(
-      ja["start.keychain.detail"].replace("{reason}", ja["error.keychain_unavailable"]),
+    const notice = screen.getByTestId("keychain-notice");
+    expect(notice.textContent).toContain(ja["start.keychain.title"]);
+    expect(notice.textContent).toContain(ja["start.keychain.why.keychain_unavailable"]);
+    expect(notice.textContent).toContain(ja["start.keychain.instead"]);
+    expect(notice.textContent).toContain(ja["start.keychain.next"]);
+    // The system's own words go to the log only: no English (but "OS"), no code.
+    expect(notice.textContent?.replaceAll("OS", "")).not.toMatch(/[A-Za-z]/);
+    expect(screen.getByTestId("login-form")).toBeTruthy();
+  });
+
+  it("a login on such a PC asks for a passphrase first; chosen, the member's screens open", async () => {
+    const answer: LoggedIn_Serialize = { profile: hanako, password_change_required: false, passphrase: "choose" };
+    const calls = mockCommands({ session_login: () => answer, passphrase_choose: () => true });
+    const onloggedin = vi.fn();
+    render(StartScreen, {
+      view: profilesView({ profiles: [], keychain_error: "keychain_unavailable" }),
+      onopened: () => {},
+      onloggedin,
+    });
+    await fireEvent.input(screen.getByTestId("login-id"), { target: { value: "hanako@example.jp" } });
+    await fireEvent.input(screen.getByLabelText(ja["login.password"]), { target: { value: "kenpo12345" } });
+    await fireEvent.click(screen.getByTestId("login-submit"));
+    const form = await screen.findByTestId("passphrase-form");
+    expect(form.dataset.step).toBe("choose");
+    expect(form.textContent).toContain(ja["passphrase.choose.forget"]);
+    expect(onloggedin).not.toHaveBeenCalled();
+
+    // Too short: refused here, nothing sent.
+    await fireEvent.input(screen.getByTestId("passphrase-password"), { target: { value: "短い合言葉" } });
+    await fireEvent.click(screen.getByTestId("passphrase-submit"));
+    expect(await screen.findByTestId("passphrase-password-error")).toBeTruthy();
+    expect(screen.getByTestId("passphrase-password-rule-length").dataset.met).toBe("false");
+    // Long enough, but typed differently the second time.
+    const phrase = "春の朝、駅から会社まで歩く";
+    await fireEvent.input(screen.getByTestId("passphrase-password"), { target: { value: phrase } });
+    await fireEvent.input(screen.getByTestId("passphrase-password-confirm"), { target: { value: "春の朝、駅から会社まで走る" } });
+    await fireEvent.click(screen.getByTestId("passphrase-submit"));
+    expect((await screen.findByTestId("passphrase-password-confirm-error")).textContent).toBe(
+      ja["passphrase.confirm_mismatch"],
     );
-    expect(warning.textContent).not.toContain("keychain_unavailable");
-    expect(screen.queryByTestId("login-form")).toBeNull();
-    expect(screen.queryByTestId("profile-list")).toBeNull();
+    expect(calls.of("passphrase_choose")).toEqual([]);
+
+    await fireEvent.input(screen.getByTestId("passphrase-password-confirm"), { target: { value: phrase } });
+    await fireEvent.click(screen.getByTestId("passphrase-submit"));
+    await vi.waitFor(() => expect(onloggedin).toHaveBeenCalledWith(answer));
+    expect(calls.of("passphrase_choose")).toEqual([{ id: hanako.id, passphrase: phrase }]);
+  });
+
+  it("a copy waiting for its passphrase asks for it, says a wrong one and the wait, then opens", async () => {
+    let tries = 0;
+    const calls = mockCommands({
+      profile_open: () => fail("passphrase_required"),
+      passphrase_enter: () => {
+        tries += 1;
+        if (tries === 1) fail("passphrase_mismatch", { field: "passphrase", wait_secs: 30 });
+        if (tries === 2) fail("passphrase_wait", { wait_secs: 600 });
+        return false;
+      },
+    });
+    const onopened = vi.fn();
+    render(StartScreen, {
+      view: profilesView({ keychain_error: "keychain_unavailable" }),
+      onopened,
+      onloggedin: () => {},
+    });
+    await fireEvent.click(screen.getByTestId("profile-open"));
+    const form = await screen.findByTestId("passphrase-form");
+    expect(form.dataset.step).toBe("enter");
+    expect(screen.queryByTestId("passphrase-moving")).toBeNull();
+    const field = screen.getByTestId("passphrase-password");
+    await fireEvent.input(field, { target: { value: "間違えた合言葉です" } });
+    await fireEvent.click(screen.getByTestId("passphrase-submit"));
+    const error = await screen.findByTestId("passphrase-password-error");
+    expect(error.textContent).toBe(ja["error.passphrase_mismatch_wait"].replace("{wait}", "30秒"));
+    expect((field as HTMLInputElement).value, "a wrong one is cleared").toBe("");
+
+    await fireEvent.input(field, { target: { value: "春の朝、駅から会社まで歩く" } });
+    await fireEvent.click(screen.getByTestId("passphrase-submit"));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId("passphrase-password-error").textContent).toBe(
+        ja["error.passphrase_wait"].replace("{wait}", "10分"),
+      ),
+    );
+    await fireEvent.input(field, { target: { value: "春の朝、駅から会社まで歩く" } });
+    await fireEvent.click(screen.getByTestId("passphrase-submit"));
+    await vi.waitFor(() => expect(onopened).toHaveBeenCalled());
+    expect(calls.of("passphrase_enter")).toHaveLength(3);
+  });
+
+  it("a keychain that arrived since is said: this entry moves the key into it", async () => {
+    mockCommands({ profile_open: () => fail("passphrase_required") });
+    render(StartScreen, { view: profilesView(), onopened: () => {}, onloggedin: () => {} });
+    await fireEvent.click(screen.getByTestId("profile-open"));
+    expect((await screen.findByTestId("passphrase-moving")).textContent).toBe(ja["passphrase.enter.moving"]);
+    await fireEvent.click(screen.getByTestId("passphrase-back"));
+    expect(screen.queryByTestId("passphrase-form")).toBeNull();
+    expect(screen.getByTestId("login-form")).toBeTruthy();
   });
 
   it("lists the profiles of this PC, the last used first and marked", () => {

@@ -30,6 +30,18 @@ export const COMMAND_ERROR_KEYS: Record<CommandErrorCode, string> = {
   pin_attempts_exceeded: "error.pin_attempts_exceeded",
   validation: "error.validation",
   profiles_io: "error.profiles_io",
+  local_key_in_keychain: "error.local_key_in_keychain",
+  passphrase_required: "error.passphrase_required",
+  passphrase_not_set: "error.passphrase_not_set",
+  passphrase_not_needed: "error.passphrase_not_needed",
+  passphrase_mismatch: "error.passphrase_mismatch",
+  passphrase_wait: "error.passphrase_wait",
+  passphrase_too_short: "error.passphrase_too_short",
+  passphrase_too_long: "error.passphrase_too_long",
+  passphrase_characters: "error.passphrase_characters",
+  passphrase_common: "error.passphrase_common",
+  passphrase_contains_login_id: "error.passphrase_contains_login_id",
+  wrapped_key_damaged: "error.wrapped_key_damaged",
   demo_failed: "error.demo_failed",
 };
 
@@ -69,6 +81,8 @@ export interface ErrorMessage {
   values: Record<string, string>;
   /** A second sentence that says why (e.g. why the insurer could not be reached). */
   detail?: ErrorMessage;
+  /** How long to wait, put into the message's `{wait}`. */
+  wait?: ErrorMessage;
 }
 
 /**
@@ -79,7 +93,22 @@ export interface ErrorMessage {
 export function errorMessage(error: CommandError): ErrorMessage {
   if (error.code === "insurer") return insurerMessage(error.api_code ?? "unknown", error.message);
   if (error.code === "offline") return offlineMessage(error) ?? { key: "error.offline", values: {} };
+  const wait = error.wait_secs ?? 0;
+  if (error.code === "passphrase_mismatch" && wait > 0) {
+    return { key: "error.passphrase_mismatch_wait", values: {}, wait: waitMessage(wait) };
+  }
+  if (error.code === "passphrase_wait") {
+    return { key: "error.passphrase_wait", values: {}, wait: waitMessage(wait) };
+  }
   return { key: COMMAND_ERROR_KEYS[error.code], values: { code: error.code } };
+}
+
+/** A wait in whole seconds below a minute, else in minutes rounded up. */
+export function waitMessage(seconds: number): ErrorMessage {
+  const whole = Math.max(1, Math.ceil(seconds));
+  return whole < 60
+    ? { key: "wait.seconds", values: { n: String(whole) } }
+    : { key: "wait.minutes", values: { n: String(Math.ceil(whole / 60)) } };
 }
 
 /** The message for an insurer's code (a refusal, or a record it would not take). */
@@ -105,5 +134,17 @@ export function sessionOver(error: CommandError): boolean {
 
 /** Whether this PC's copy of the member's data cannot be opened with the key it has (or lost). */
 export function localKeyProblem(error: CommandError): boolean {
-  return error.code === "local_key_lost" || error.code === "local_wrong_key";
+  return (
+    error.code === "local_key_lost" ||
+    error.code === "local_wrong_key" ||
+    error.code === "local_key_in_keychain" ||
+    error.code === "wrapped_key_damaged"
+  );
+}
+
+/** Whether a profile's copy waits for its passphrase: which step, if so. */
+export function passphraseStep(error: CommandError): "choose" | "enter" | null {
+  if (error.code === "passphrase_required") return "enter";
+  if (error.code === "passphrase_not_set") return "choose";
+  return null;
 }

@@ -47,9 +47,9 @@ export function mockCommands(handlers: Record<string, Handler>): Calls {
 /** Throws a command error, as the core does (`api_code` may be one newer than the UI). */
 export function fail(
   code: CommandErrorCode,
-  extra: { api_code?: string | null; field?: string | null; offline?: OfflineReason | null } = {},
+  extra: { api_code?: string | null; field?: string | null; offline?: OfflineReason | null; wait_secs?: number | null } = {},
 ): never {
-  throw { code, message: "a message the UI never matches on", api_code: null, field: null, offline: null, ...extra };
+  throw { code, message: "a message the UI never matches on", api_code: null, field: null, offline: null, wait_secs: null, ...extra };
 }
 
 /** Stands in for the app where session errors lead (lib/call.ts), for this test. */
@@ -89,6 +89,13 @@ export function profilesView(change: Partial<ProfilesView_Serialize> = {}): Prof
     locked: false,
     has_pin: false,
     keychain_error: null,
+    passphrase_policy: {
+      min_length: 12,
+      max_length: 128,
+      characters: "any_printable",
+      reject_common: true,
+      reject_login_id: true,
+    },
     ...change,
   };
 }

@@ -3,10 +3,12 @@
 
 use kenpo_domain::api::ErrorCode as ApiErrorCode;
 use kenpo_domain::entry::EntryError;
+use kenpo_domain::password::PasswordRefusal;
 
 use crate::client::ClientError;
 use crate::error::{Coded, ErrorCode};
 use crate::keychain::KeychainError;
+use crate::keywrap::WrapError;
 use crate::lock::Closed;
 use crate::profiles::{MigrateError, ProfilesIo};
 use crate::store::LocalError;
@@ -38,6 +40,22 @@ pub enum DeskError {
     PinMismatch,
     #[error("too many wrong PINs: log in with the password")]
     PinAttemptsExceeded,
+    #[error("this copy's key is in the OS keychain, which does not answer: {0}")]
+    KeyInKeychain(KeychainError),
+    #[error("enter the passphrase of this PC's copy")]
+    PassphraseRequired,
+    #[error("choose a passphrase for this PC's copy")]
+    PassphraseNotSet,
+    #[error("the keychain answers: no passphrase is used")]
+    PassphraseNotNeeded,
+    #[error("the passphrase does not open this PC's copy")]
+    PassphraseMismatch { wait_secs: u32 },
+    #[error("too many wrong passphrases: wait {wait_secs} s")]
+    PassphraseWait { wait_secs: u32 },
+    #[error("the passphrase is refused: {0}")]
+    PassphraseRefused(PasswordRefusal),
+    #[error("the passphrase-wrapped key is damaged: {0}")]
+    WrappedKeyDamaged(String),
 }
 
 impl Coded for DeskError {
@@ -55,6 +73,22 @@ impl Coded for DeskError {
             Self::PinFormat => ErrorCode::PinFormat,
             Self::PinMismatch => ErrorCode::PinMismatch,
             Self::PinAttemptsExceeded => ErrorCode::PinAttemptsExceeded,
+            Self::KeyInKeychain(_) => ErrorCode::LocalKeyInKeychain,
+            Self::PassphraseRequired => ErrorCode::PassphraseRequired,
+            Self::PassphraseNotSet => ErrorCode::PassphraseNotSet,
+            Self::PassphraseNotNeeded => ErrorCode::PassphraseNotNeeded,
+            Self::PassphraseMismatch { .. } => ErrorCode::PassphraseMismatch,
+            Self::PassphraseWait { .. } => ErrorCode::PassphraseWait,
+            Self::PassphraseRefused(refusal) => match refusal {
+                PasswordRefusal::TooShort { .. } => ErrorCode::PassphraseTooShort,
+                PasswordRefusal::TooLong { .. } => ErrorCode::PassphraseTooLong,
+                PasswordRefusal::ForbiddenCharacter { .. }
+                | PasswordRefusal::MissingLetter
+                | PasswordRefusal::MissingDigit => ErrorCode::PassphraseCharacters,
+                PasswordRefusal::Common => ErrorCode::PassphraseCommon,
+                PasswordRefusal::ContainsLoginId => ErrorCode::PassphraseContainsLoginId,
+            },
+            Self::WrappedKeyDamaged(_) => ErrorCode::WrappedKeyDamaged,
         }
     }
 }
@@ -99,7 +133,30 @@ impl DeskError {
             Self::Entry(EntryError::FutureDate) => Some("date".to_owned()),
             Self::Entry(_) => Some("value".to_owned()),
             Self::PinFormat | Self::PinMismatch => Some("pin".to_owned()),
+            Self::PassphraseMismatch { .. } | Self::PassphraseRefused(_) => {
+                Some("passphrase".to_owned())
+            }
             _ => None,
+        }
+    }
+
+    /// Seconds before the next passphrase may be tried, after a wrong one.
+    pub fn wait_secs(&self) -> Option<u32> {
+        match self {
+            Self::PassphraseMismatch { wait_secs } | Self::PassphraseWait { wait_secs } => {
+                Some(*wait_secs)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<WrapError> for DeskError {
+    fn from(err: WrapError) -> Self {
+        match err {
+            WrapError::Mismatch => Self::PassphraseMismatch { wait_secs: 0 },
+            WrapError::Damaged(why) => Self::WrappedKeyDamaged(why),
+            WrapError::Io(why) => Self::ProfilesIo(ProfilesIo(why)),
         }
     }
 }

@@ -4,10 +4,13 @@
 //! ([`crate::scheduler`]), and what the screens ask of them
 //! ([`crate::views`]). The Tauri shell calls these methods and nothing else.
 //!
-//! This file opens, switches and closes profiles; `member` has the
-//! member's calls, `lock` the app lock, `error` the error table.
+//! This file opens, switches and closes profiles; `keys` finds the key of
+//! a profile's copy (and the passphrase where no keychain answers),
+//! `member` has the member's calls, `lock` the app lock, `error` the error
+//! table.
 
 mod error;
+mod keys;
 mod lock;
 mod member;
 
@@ -27,9 +30,9 @@ use crate::lock::{Gate, PIN_ATTEMPTS};
 use crate::profiles::{Profile, ProfileBook, profile_id};
 use crate::scheduler::{EventSink, NoEvents, Plan, Syncer, now_jst};
 use crate::session::Session;
-use crate::store::{LocalError, LocalStore};
+use crate::store::LocalStore;
 use crate::sync::SyncError;
-use crate::views::LoggedIn;
+use crate::views::{LoggedIn, PassphraseStep};
 
 /// The keychain service name of the app's entries.
 pub const KEYCHAIN_SERVICE: &str = "jp.kenpodesk.desktop";
@@ -76,7 +79,11 @@ impl Active {
 
 /// The app's state on this PC.
 pub struct Desk {
-    keychain: Result<Keychain, KeychainError>,
+    /// The OS keychain, or, where none answers, this run's memory (tokens
+    /// and entered keys only; the member logs in at each start).
+    keychain: Keychain,
+    /// Why the OS keychain is not used, when it is not.
+    keychain_missing: Option<KeychainError>,
     clock: Arc<dyn Clock>,
     events: Arc<dyn EventSink>,
     plan: Plan,
@@ -91,55 +98,49 @@ impl std::fmt::Debug for Desk {
 }
 
 impl Desk {
-    /// The desk for `options.data_dir`. Profiles of earlier versions move
-    /// to their stable ids now; where there is no keychain, every step that
-    /// needs one fails with `keychain_unavailable`.
+    /// The desk for `options.data_dir`. Where the keychain does not answer,
+    /// keys are wrapped with a passphrase and tokens kept in memory.
+    /// Profiles of earlier versions move to their stable ids now (with a
+    /// keychain: their keys are there).
     pub async fn open(options: DeskOptions) -> Self {
+        let answered = match options.keychain {
+            Ok(keychain) => keychain.probe().await.map(|()| keychain),
+            Err(err) => Err(err),
+        };
+        let (keychain, keychain_missing) = match answered {
+            Ok(keychain) => (keychain, None),
+            Err(err) => {
+                tracing::warn!(%err, "no keychain answers: keys are kept with a passphrase");
+                (Keychain::in_memory(KEYCHAIN_SERVICE), Some(err))
+            }
+        };
         let desk = Self {
             book: ProfileBook::new(&options.data_dir),
-            keychain: options.keychain,
+            keychain,
+            keychain_missing,
             clock: options.clock,
             events: options.events,
             plan: options.plan,
             gate: Gate::default(),
         };
-        if let Ok(keychain) = &desk.keychain
-            && let Err(err) = desk.book.migrate(keychain).await
+        if desk.keychain_missing.is_none()
+            && let Err(err) = desk.book.migrate(&desk.keychain).await
         {
             tracing::error!(%err, "profiles of an earlier version could not be moved yet");
         }
         desk
     }
 
-    fn keychain(&self) -> DeskResult<&Keychain> {
-        self.keychain.as_ref().map_err(|e| e.clone().into())
-    }
-
-    /// Whether the keychain answers (the UI explains when it does not).
+    /// Whether the OS keychain is used; when not, why (the UI explains,
+    /// and the passphrase keeps the copies).
     pub fn keychain_status(&self) -> Result<(), KeychainError> {
-        self.keychain.as_ref().map(drop).map_err(Clone::clone)
+        self.keychain_missing.clone().map_or(Ok(()), Err)
     }
 
     /// The profiles on this PC, and the one used last.
     pub fn profiles(&self) -> DeskResult<(Vec<Profile>, Option<String>)> {
         let list = self.book.read()?;
         Ok((list.profiles, list.last))
-    }
-
-    /// Opens a profile's database. A file whose key the keychain lost is
-    /// `local_key_lost`: a new key could never open it.
-    async fn open_store(&self, id: &str) -> DeskResult<LocalStore> {
-        let keychain = self.keychain()?;
-        let path = self.book.db_path(id);
-        let key = if path.exists() {
-            keychain
-                .existing_db_key(id)
-                .await?
-                .ok_or(LocalError::KeyLost)?
-        } else {
-            keychain.db_key(id).await?.0
-        };
-        Ok(LocalStore::open(&path, &key).await?)
     }
 
     /// Makes `active` the profile in use and starts its background sync;
@@ -192,7 +193,7 @@ impl Desk {
         password: &Secret,
     ) -> DeskResult<LoggedIn> {
         self.gate.ensure_unlocked()?;
-        let keychain = self.keychain()?.clone();
+        let keychain = self.keychain.clone();
         let client = InsurerClient::new(server)?;
         let insurer = client.insurer().await?;
         let answer = client.login(login_id, password).await?;
@@ -215,6 +216,8 @@ impl Desk {
                         pin_hash: None,
                         pin_failures: 0,
                         entry_window_days: None,
+                        passphrase_failures: 0,
+                        passphrase_failed_at: None,
                     });
                     list.profiles.last_mut().expect("just pushed")
                 }
@@ -230,13 +233,22 @@ impl Desk {
             list.last = Some(id.clone());
             profile
         })?;
-        let store = self.open_store(&id).await?;
-        // The password was just typed: no PIN is asked on top.
-        self.activate(id, store, Some(session), insurer.entry_window_days, false)
-            .await?;
+        let passphrase = match self.open_store(&id).await {
+            Ok(store) => {
+                // The password was just typed: no PIN is asked on top.
+                self.activate(id, store, Some(session), insurer.entry_window_days, false)
+                    .await?;
+                None
+            }
+            // The session waits in the keychain (memory) for the passphrase.
+            Err(DeskError::PassphraseRequired) => Some(PassphraseStep::Enter),
+            Err(DeskError::PassphraseNotSet) => Some(PassphraseStep::Choose),
+            Err(err) => return Err(err),
+        };
         Ok(LoggedIn {
             profile,
             password_change_required: answer.password_change_required,
+            passphrase,
         })
     }
 
@@ -251,22 +263,33 @@ impl Desk {
             return Err(DeskError::PinAttemptsExceeded);
         }
         let store = self.open_store(id).await?;
-        let client = InsurerClient::new(&profile.server)?;
-        let session = Session::resume(client, self.keychain()?.clone(), id).await?;
+        self.resume(&profile, store, profile.pin_hash.is_some())
+            .await
+    }
+
+    /// Puts an opened profile in use with the session the keychain holds
+    /// for it, if any; true when there is one.
+    async fn resume(&self, profile: &Profile, store: LocalStore, locked: bool) -> DeskResult<bool> {
+        let session = async {
+            let client = InsurerClient::new(&profile.server)?;
+            Ok::<_, DeskError>(Session::resume(client, self.keychain.clone(), &profile.id).await?)
+        };
+        let session = match session.await {
+            Ok(session) => session,
+            Err(err) => {
+                store.close().await;
+                return Err(err);
+            }
+        };
         let logged_in = session.is_some();
         let window = profile
             .entry_window_days
             .and_then(|days| EntryWindow::new(days).ok())
             .unwrap_or_default();
-        self.activate(
-            id.to_owned(),
-            store,
-            session,
-            window,
-            profile.pin_hash.is_some(),
-        )
-        .await?;
-        self.book.update(|list| list.last = Some(id.to_owned()))?;
+        self.activate(profile.id.clone(), store, session, window, locked)
+            .await?;
+        self.book
+            .update(|list| list.last = Some(profile.id.clone()))?;
         Ok(logged_in)
     }
 
@@ -281,7 +304,7 @@ impl Desk {
             // Its data is open, so it can be read: nothing to set aside.
             return Ok(());
         }
-        let keychain = self.keychain()?;
+        let keychain = &self.keychain;
         let stamp = now_jst(self.clock.as_ref())
             .format("%Y%m%d%H%M%S")
             .to_string();

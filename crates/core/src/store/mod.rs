@@ -41,7 +41,15 @@ impl DbKey {
 
     pub fn from_hex(text: &str) -> Option<Self> {
         let bytes = hex::decode(text.trim()).ok()?;
+        Self::from_bytes(&bytes)
+    }
+
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Self> {
         Some(Self(bytes.try_into().ok()?))
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 }
 
