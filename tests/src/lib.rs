@@ -592,6 +592,17 @@ impl App {
         // animation frames were not always enough under Xvfb): capture until
         // the window has content. Only the left of the screen is counted:
         // notifications (dunst) appear top right and have colours of their own.
+        // A change just made shows once WebKit has painted it: two frames
+        // and a moment more (a screenshot right after an error appeared
+        // showed the form still busy).
+        self.web()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         let deadline = Instant::now() + PATIENCE;
         loop {
             let status = Command::new("import")

@@ -62,11 +62,14 @@ async fn a_passphrase_keeps_the_records_and_a_keychain_arriving_later_takes_the_
     let app = desktop.launch().await?;
     app.wait_attr("keychain-notice", "data-code", "keychain_unavailable")
         .await?;
+    app.screenshot("no_keychain_notice").await?;
     login(&app, &insurer.base).await?;
     app.wait_attr("passphrase-form", "data-step", "choose")
         .await?;
     app.fill("passphrase-password", PHRASE).await?;
     app.fill("passphrase-password-confirm", PHRASE).await?;
+    app.eval("document.querySelector(\"[data-testid='passphrase-form']\").scrollIntoView()")
+        .await?;
     app.screenshot("no_keychain_passphrase").await?;
     app.click("passphrase-submit").await?;
     app.testid("today").await?;

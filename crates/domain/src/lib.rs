@@ -159,6 +159,10 @@
 //!   fields left out of a policy take the default's values.
 //! - The common-password check lower-cases the password (and also tries it
 //!   trimmed); the list holds 19,640 entries.
+//! - A PC's passphrase (where no keychain answers) follows the default
+//!   policy, whatever the insurer's. Wrong ones are never capped (that would
+//!   lock members out of their own data): three cost nothing, then each
+//!   waits twice as long as the last, from 30 seconds to at most 15 minutes.
 //!
 //! **Points**
 //! - Each rule lists its *ways* to be earned (trigger, optional
