@@ -123,7 +123,7 @@ pub async fn profiles_get(state: State<'_, AppState>) -> Result<ProfilesView, Co
         locked: state.desk.is_locked(),
         has_pin: state.desk.has_pin(),
         keychain_error: state.desk.keychain_status().err().map(|err| {
-            tracing::warn!(%err, "no keychain");
+            tracing::debug!(%err, "no keychain");
             err.code()
         }),
         passphrase_policy: PASSPHRASE_POLICY,

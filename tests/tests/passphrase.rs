@@ -367,3 +367,42 @@ async fn a_damaged_wrapped_key_is_said_so_and_the_copy_can_be_set_aside() {
     );
     desk2.shutdown().await;
 }
+
+#[tokio::test]
+async fn two_choices_at_once_leave_one_key_that_opens_the_copy() {
+    let insurer = Insurer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let first = desk(data.path(), no_keychain()).await;
+    let id = first
+        .login(&insurer.base, "U100001", &secret(PASSWORD))
+        .await
+        .unwrap()
+        .profile
+        .id;
+    let (a, b) = (secret(PHRASE), secret("another phrase of mine"));
+    let (one, two) = tokio::join!(
+        first.passphrase_choose(&id, &a),
+        first.passphrase_choose(&id, &b),
+    );
+    let (chosen, other) = match (&one, &two) {
+        (Ok(_), Err(err)) => (PHRASE, err),
+        (Err(err), Ok(_)) => ("another phrase of mine", err),
+        _ => panic!("exactly one choice is taken: {one:?} {two:?}"),
+    };
+    assert_eq!(other.code().to_string(), "passphrase_not_needed");
+    first
+        .save(
+            desk_today(),
+            RecordKind::Steps,
+            RecordValue::Number(1234.0),
+            None,
+        )
+        .await
+        .unwrap();
+    first.shutdown().await;
+    drop(first);
+    let second = desk(data.path(), no_keychain()).await;
+    second.passphrase_enter(&id, &secret(chosen)).await.unwrap();
+    assert_eq!(second.day(desk_today()).await.unwrap().steps, Some(1234));
+    second.shutdown().await;
+}

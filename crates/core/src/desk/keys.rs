@@ -63,6 +63,7 @@ impl Desk {
     /// (from a login just made) is there.
     pub async fn passphrase_choose(&self, id: &str, passphrase: &Secret) -> DeskResult<bool> {
         self.gate.ensure_unlocked()?;
+        let _turn = self.passphrase_turn.lock().await;
         let profile = self.book.get(id)?.ok_or(DeskError::UnknownProfile)?;
         if self.keychain_missing.is_none() {
             return Err(DeskError::PassphraseNotNeeded);
@@ -93,6 +94,7 @@ impl Desk {
     /// into it and the wrapped file goes. True when the session is there.
     pub async fn passphrase_enter(&self, id: &str, passphrase: &Secret) -> DeskResult<bool> {
         self.gate.ensure_unlocked()?;
+        let _turn = self.passphrase_turn.lock().await;
         let profile = self.book.get(id)?.ok_or(DeskError::UnknownProfile)?;
         if profile.pin_hash.is_some() && profile.pin_failures >= PIN_ATTEMPTS {
             return Err(DeskError::PinAttemptsExceeded);

@@ -84,6 +84,9 @@ pub struct Desk {
     keychain: Keychain,
     /// Why the OS keychain is not used, when it is not.
     keychain_missing: Option<KeychainError>,
+    /// One passphrase step at a time: two choices at once would each make
+    /// a key, and the copy could be left with the other's wrapped key.
+    passphrase_turn: tokio::sync::Mutex<()>,
     clock: Arc<dyn Clock>,
     events: Arc<dyn EventSink>,
     plan: Plan,
@@ -118,6 +121,7 @@ impl Desk {
             book: ProfileBook::new(&options.data_dir),
             keychain,
             keychain_missing,
+            passphrase_turn: tokio::sync::Mutex::new(()),
             clock: options.clock,
             events: options.events,
             plan: options.plan,
