@@ -16,6 +16,8 @@ pub enum ShellErrorCode {
     NotificationFailed,
     /// The demo insurer could not be started or read.
     DemoFailed,
+    /// An export (CSV, PNG) could not be written where the member chose.
+    ExportFailed,
 }
 
 /// Every code a command can fail with: the generated TypeScript makes it a

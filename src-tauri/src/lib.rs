@@ -7,6 +7,7 @@ pub mod commands;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod history;
 pub mod registration;
 
 use std::path::PathBuf;
@@ -62,6 +63,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::profiles_get,
             commands::profile_open,
             commands::profile_set_aside,
+            history::history_month,
+            history::history_chart,
+            history::history_totals,
+            history::history_table,
+            history::history_export_csv,
+            history::history_export_png,
             commands::passphrase_choose,
             commands::passphrase_enter,
             commands::session_login,
@@ -134,6 +141,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_shell::init())
         .invoke_handler(builder.invoke_handler())

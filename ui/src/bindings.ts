@@ -29,6 +29,21 @@ export const commands = {
 	 *  then fills a new copy from the insurer.
 	 */
 	profileSetAside: (id: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("profile_set_aside", { id })),
+	/**  A month of the calendar (`month`: 1–12). */
+	historyMonth: (year: number, month: number) => typedError<MonthView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("history_month", { year, month })),
+	/**  The steps and weight charts of a range ending today. */
+	historyChart: (range: ChartRange) => typedError<ChartView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("history_chart", { range })),
+	/**  The fiscal-year totals and the streaks. */
+	historyTotals: () => typedError<TotalsView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("history_totals")),
+	/**  The days of `from..=to` as a table. */
+	historyTable: (from: string, to: string) => typedError<TableView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("history_table", { from, to })),
+	/**
+	 *  Writes the days of `from..=to` as CSV (UTF-8 with a BOM, for Excel) to
+	 *  `path`, headed in the UI's `words`; the number of rows written.
+	 */
+	historyExportCsv: (from: string, to: string, words: CsvWords, path: string) => typedError<number, CommandError_Serialize>(__TAURI_INVOKE("history_export_csv", { from, to, words, path })),
+	/**  Writes a chart as PNG (`png`: the file's bytes, from the chart's canvas). */
+	historyExportPng: (path: string, png: number[]) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("history_export_png", { path, png })),
 	/**
 	 *  Chooses the passphrase of a profile's first copy on this PC, where no
 	 *  keychain answers, and opens it; `true` when its session is there.
@@ -209,6 +224,37 @@ export type AuthKeyResponse = {
 	setup_token: Secret,
 };
 
+/**  One day of the month calendar. */
+export type CalendarDay = CalendarDay_Serialize | CalendarDay_Deserialize;
+
+/**  One day of the month calendar. */
+export type CalendarDay_Deserialize = {
+	date: string,
+	steps?: number | null,
+	weight_kg?: number | null,
+	goals_achieved: number,
+	/**  Goals with a result that day (achieved or not). */
+	goals_recorded: number,
+	points: number,
+	/**  Inside the entry window: editable, and it earns. */
+	earns: boolean,
+	future: boolean,
+};
+
+/**  One day of the month calendar. */
+export type CalendarDay_Serialize = {
+	date: string,
+	steps: number | null,
+	weight_kg: number | null,
+	goals_achieved: number,
+	/**  Goals with a result that day (achieved or not). */
+	goals_recorded: number,
+	points: number,
+	/**  Inside the entry window: editable, and it earns. */
+	earns: boolean,
+	future: boolean,
+};
+
 /**  `GET /api/v1/captcha`: a new challenge (calling again is the "refresh"). */
 export type Captcha = {
 	captcha_id: string,
@@ -222,6 +268,50 @@ export type CharacterRule =
 "any_printable" | 
 /**  Only `a`–`z` and `0`–`9`, at least one of each (the leaflet's rule). */
 "lowercase_and_digits";
+
+/**  The chart's span, ending today. */
+export type ChartRange = "week" | "month" | "quarter" | 
+/**  This fiscal year (年度), from 1 April. */
+"fiscal_year" | 
+/**  From the first record. */
+"all";
+
+/**  The charts' series, one entry per day of `from..=to` (empty days: null). */
+export type ChartView = ChartView_Serialize | ChartView_Deserialize;
+
+/**  The charts' series, one entry per day of `from..=to` (empty days: null). */
+export type ChartView_Deserialize = {
+	range: ChartRange,
+	from: string,
+	to: string,
+	days: string[],
+	steps: (number | null)[],
+	/**  The 7-day moving average of steps, on the days with steps. */
+	steps_average: (number | null)[],
+	weights: (number | null)[],
+	/**  The smoothed weight trend, on the days with a weight. */
+	weight_trend: (number | null)[],
+	/**  The daily step goal an active behaviour goal names (「1日8,000歩」). */
+	step_goal?: number | null,
+	normal_band?: WeightBand | null,
+};
+
+/**  The charts' series, one entry per day of `from..=to` (empty days: null). */
+export type ChartView_Serialize = {
+	range: ChartRange,
+	from: string,
+	to: string,
+	days: string[],
+	steps: (number | null)[],
+	/**  The 7-day moving average of steps, on the days with steps. */
+	steps_average: (number | null)[],
+	weights: (number | null)[],
+	/**  The smoothed weight trend, on the days with a weight. */
+	weight_trend: (number | null)[],
+	/**  The daily step goal an active behaviour goal names (「1日8,000歩」). */
+	step_goal: number | null,
+	normal_band: WeightBand | null,
+};
 
 /**  200 answer to `POST /api/v1/check-ins`: 0 points on a second call that day. */
 export type CheckInResponse = {
@@ -338,6 +428,16 @@ export type CoreErrorCode =
 /**  The passphrase-wrapped key of this copy is damaged. */
 "wrapped_key_damaged";
 
+/**  The CSV's words, in the UI's language (the UI owns its wording). */
+export type CsvWords = {
+	date: string,
+	steps: string,
+	weight: string,
+	points: string,
+	achieved: string,
+	not_achieved: string,
+};
+
 /**  One day of the Today screen. */
 export type DayView = DayView_Serialize | DayView_Deserialize;
 
@@ -402,6 +502,45 @@ export type Expiring = {
 	points: number,
 };
 
+/**  One fiscal year's totals. */
+export type FiscalYearTotals = FiscalYearTotals_Serialize | FiscalYearTotals_Deserialize;
+
+/**  One fiscal year's totals. */
+export type FiscalYearTotals_Deserialize = {
+	/**  The year it starts in: 2026 is 2026年度 (2026/04/01–2027/03/31). */
+	fiscal_year: number,
+	days_recorded: number,
+	steps_total: number | null,
+	/**  Per day with steps, rounded. */
+	steps_average?: number | null,
+	days_at_goal: number,
+	weight_first?: number | null,
+	weight_last?: number | null,
+	weight_change?: number | null,
+	goals_achieved: number,
+	points_earned: number,
+	points_spent: number,
+	points_expired: number,
+};
+
+/**  One fiscal year's totals. */
+export type FiscalYearTotals_Serialize = {
+	/**  The year it starts in: 2026 is 2026年度 (2026/04/01–2027/03/31). */
+	fiscal_year: number,
+	days_recorded: number,
+	steps_total: number | null,
+	/**  Per day with steps, rounded. */
+	steps_average: number | null,
+	days_at_goal: number,
+	weight_first: number | null,
+	weight_last: number | null,
+	weight_change: number | null,
+	goals_achieved: number,
+	points_earned: number,
+	points_spent: number,
+	points_expired: number,
+};
+
 /**  How often a rule can be earned. */
 export type Frequency = 
 /**  Once per member, ever. */
@@ -419,6 +558,12 @@ export type Goal = {
 	id: GoalId,
 	label: GoalLabel,
 	active: boolean,
+};
+
+/**  A goal's column in the table (and the CSV). */
+export type GoalColumn = {
+	id: number,
+	label: string,
 };
 
 export type GoalDay = GoalDay_Serialize | GoalDay_Deserialize;
@@ -574,6 +719,29 @@ export type MemberCreated = {
 
 /**  A member's identifier on the insurer's server. */
 export type MemberId = number;
+
+/**  A month of the calendar: every day of it. */
+export type MonthView = MonthView_Serialize | MonthView_Deserialize;
+
+/**  A month of the calendar: every day of it. */
+export type MonthView_Deserialize = {
+	year: number,
+	month: number,
+	today: string,
+	days: CalendarDay_Deserialize[],
+	/**  The first day with a record, for how far back the calendar goes. */
+	first_recorded?: string | null,
+};
+
+/**  A month of the calendar: every day of it. */
+export type MonthView_Serialize = {
+	year: number,
+	month: number,
+	today: string,
+	days: CalendarDay_Serialize[],
+	/**  The first day with a record, for how far back the calendar goes. */
+	first_recorded: string | null,
+};
 
 /**
  *  Why the insurer could not be reached, as a code the UI has text for
@@ -853,7 +1021,36 @@ export type ShellErrorCode =
 /**  The notification service refused or failed. */
 "notification_failed" | 
 /**  The demo insurer could not be started or read. */
-"demo_failed";
+"demo_failed" | 
+/**  An export (CSV, PNG) could not be written where the member chose. */
+"export_failed";
+
+/**  Runs of consecutive recorded days. */
+export type Streaks = Streaks_Serialize | Streaks_Deserialize;
+
+/**  Runs of consecutive recorded days. */
+export type Streaks_Deserialize = {
+	/**
+	 *  The run that reaches today, or yesterday when today is not recorded
+	 *  yet (the day is not over); 0 when neither is recorded.
+	 */
+	current: number,
+	/**  The longest run, and the day it ended. */
+	longest: number,
+	longest_end?: string | null,
+};
+
+/**  Runs of consecutive recorded days. */
+export type Streaks_Serialize = {
+	/**
+	 *  The run that reaches today, or yesterday when today is not recorded
+	 *  yet (the day is not over); 0 when neither is recorded.
+	 */
+	current: number,
+	/**  The longest run, and the day it ended. */
+	longest: number,
+	longest_end: string | null,
+};
 
 /**  Where the member's data stands with the server. */
 export type SyncState = 
@@ -905,8 +1102,68 @@ export type SyncStatus_Serialize = {
 	last_sync: string | null,
 } & SyncState;
 
+export type TableRow = TableRow_Serialize | TableRow_Deserialize;
+
+export type TableRow_Deserialize = {
+	date: string,
+	steps?: number | null,
+	weight_kg?: number | null,
+	/**  One per column of [`TableView::goals`]: achieved, not, or no result. */
+	goals: (boolean | null)[],
+	points: number,
+};
+
+export type TableRow_Serialize = {
+	date: string,
+	steps: number | null,
+	weight_kg: number | null,
+	/**  One per column of [`TableView::goals`]: achieved, not, or no result. */
+	goals: (boolean | null)[],
+	points: number,
+};
+
+/**  The days of a range with anything recorded or earned, oldest first. */
+export type TableView = TableView_Serialize | TableView_Deserialize;
+
+/**  The days of a range with anything recorded or earned, oldest first. */
+export type TableView_Deserialize = {
+	from: string,
+	to: string,
+	goals: GoalColumn[],
+	rows: TableRow_Deserialize[],
+};
+
+/**  The days of a range with anything recorded or earned, oldest first. */
+export type TableView_Serialize = {
+	from: string,
+	to: string,
+	goals: GoalColumn[],
+	rows: TableRow_Serialize[],
+};
+
 /**  The text-size switch of the leaflets' portals: 中 (medium) and 大 (large). */
 export type TextSize = "medium" | "large";
+
+export type TotalsView = TotalsView_Serialize | TotalsView_Deserialize;
+
+export type TotalsView_Deserialize = {
+	years: FiscalYearTotals_Deserialize[],
+	streaks: Streaks_Deserialize,
+	step_goal?: number | null,
+};
+
+export type TotalsView_Serialize = {
+	years: FiscalYearTotals_Serialize[],
+	streaks: Streaks_Serialize,
+	step_goal: number | null,
+};
+
+/**  The normal-BMI band as weights, at the latest checkup's height. */
+export type WeightBand = {
+	height_cm: number | null,
+	low_kg: number | null,
+	high_kg: number | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -16,12 +16,13 @@
 //! - [`session`]: tokens, refreshed one at a time.
 //! - [`sync`]: one pass of push and pull that no bad item can stop.
 //! - [`scheduler`]: the background sync and the events it sends.
-//! - [`views`]: what the screens show.
+//! - [`views`]: what the screens show; [`history`]: what the 履歴 screens show.
 //! - [`error`]: the one table of error codes; [`prefs`]: display preferences.
 
 pub mod client;
 pub mod desk;
 pub mod error;
+pub mod history;
 pub mod keychain;
 pub mod keywrap;
 pub mod lock;

@@ -21,6 +21,8 @@
 //! - [`points`]: the rules file and [`grants_due`](points::grants_due).
 //! - [`ledger`]: lots, spending soonest-expiring first, cancellation, expiry.
 //! - [`health`]: height, BMI and its JASSO class, the health-age rule.
+//! - [`history`]: moving averages, the weight trend, streaks, the normal-BMI
+//!   band in kg, the step goal a goal's label names, fiscal-year buckets.
 //! - [`api`]: the wire types of the insurer API and its [`ErrorCode`](api::ErrorCode)s.
 //! - [`error`]: the [`Coded`](error::Coded) trait that every error implements.
 //!
@@ -243,6 +245,7 @@ pub mod api;
 pub mod entry;
 pub mod error;
 pub mod health;
+pub mod history;
 pub mod id;
 pub mod ledger;
 pub mod member;

@@ -227,9 +227,11 @@ pub async fn advance_exchange(
     }
 }
 
-/// Loads the demo catalog, notices and FAQ (the demo roster comes with `demo`).
+/// Loads the demo catalog, notices and FAQ, and the demo member's past
+/// (the demo roster comes with `demo`).
 pub async fn load_demo_content(state: &AppState) -> AdminResult<()> {
     import_catalog(state, imports::DEMO_CATALOG_CSV).await?;
+    crate::demo_history::load(state).await?;
     import_faq(state, imports::DEMO_FAQ_CSV).await?;
     if state.store.notices().await?.is_empty() {
         for (title, body) in imports::DEMO_NOTICES {

@@ -18,6 +18,7 @@ pub mod captcha;
 pub mod clock;
 pub mod config;
 pub mod csv_file;
+pub mod demo_history;
 pub mod earning;
 pub mod http;
 pub mod imports;

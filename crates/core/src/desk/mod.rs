@@ -10,6 +10,7 @@
 //! table.
 
 mod error;
+mod history;
 mod keys;
 mod lock;
 mod member;

@@ -9,6 +9,7 @@
 //! moving its cursor in the same transaction as the changes it applied.
 
 mod feed;
+mod history;
 mod outbox;
 
 use std::fmt;
@@ -24,6 +25,7 @@ use sqlx::{ConnectOptions, SqlitePool};
 use crate::error::{Coded, ErrorCode};
 
 pub use feed::Applied;
+pub use history::{DayRow, FiscalYearRow};
 pub use outbox::{LocalRecord, OutgoingBatch};
 
 /// A profile database's key: 32 random bytes. Never shown by `Debug`.

@@ -1,0 +1,167 @@
+//! The demo member's past: two years of plausible daily records for
+//! 山田 太郎 (U100001), so that a newcomer's first look at 履歴 after the demo
+//! login shows living charts that arrive through the normal sync.
+//!
+//! Steps are higher on weekdays (the commute) than at weekends, with walks
+//! now and then; the weight drifts down over the two years with a bump
+//! each New Year; some days are missed, and two holidays leave gaps. The
+//! same seed gives the same past. Loaded once: a member with records
+//! already is left alone. Records inside the entry window earn their
+//! points as any record does.
+
+use chrono::{Datelike, Days, NaiveDate, TimeZone, Weekday};
+use kenpo_domain::entry::{EntryValue, GoalLabel, GoalResult, Steps, Weight};
+use kenpo_domain::points::Activity;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::AppState;
+use crate::store::{RecordItem, StoreResult};
+
+/// The demo member whose past is filled.
+pub const DEMO_LOGIN: &str = "U100001";
+/// The behaviour goal the demo member has, naming a daily step goal.
+pub const DEMO_GOAL: &str = "1日8,000歩あるく";
+const DAYS: u64 = 730;
+
+/// One day of the demo past: what was recorded (all optional).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DemoDay {
+    pub date: NaiveDate,
+    pub steps: Option<u32>,
+    pub weight_kg: Option<f64>,
+}
+
+/// The two years before `today` (today excluded: the member checks in).
+pub fn demo_days(today: NaiveDate) -> Vec<DemoDay> {
+    let mut rng = StdRng::seed_from_u64(20_261_202);
+    let start = today - Days::new(DAYS);
+    // Two holidays with nothing recorded.
+    let gaps = [(200u64, 9u64), (540, 12)];
+    let mut out = Vec::new();
+    for n in 0..DAYS {
+        let date = start + Days::new(n);
+        if gaps.iter().any(|&(from, len)| n >= from && n < from + len) || rng.random_bool(0.06) {
+            continue;
+        }
+        let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
+        let base: f64 = if weekend { 5_200.0 } else { 8_600.0 };
+        let walk = if rng.random_bool(0.08) { 5_000.0 } else { 0.0 };
+        let steps = (base + walk + rng.random_range(-2_800.0..2_800.0)).clamp(300.0, 30_000.0);
+        // 74 kg two years ago, 69 kg now, with a winter bump and some noise.
+        let progress = n as f64 / DAYS as f64;
+        let winter = {
+            let from_new_year = i64::from(date.ordinal0()).min(365 - i64::from(date.ordinal0()));
+            (1.0 - (from_new_year as f64 / 30.0)).max(0.0) * 0.9
+        };
+        let weight = 74.0 - 5.0 * progress + winter + rng.random_range(-0.4..0.4);
+        out.push(DemoDay {
+            date,
+            steps: rng.random_bool(0.97).then_some(steps.round() as u32),
+            weight_kg: rng
+                .random_bool(0.6)
+                .then_some((weight * 10.0).round() / 10.0),
+        });
+    }
+    out
+}
+
+/// Fills the demo member's past, once. Returns how many days were written
+/// (0 when the member is not there or has records already).
+pub async fn load(state: &AppState) -> StoreResult<usize> {
+    let Some(account) = state.store.account_by_login(DEMO_LOGIN).await? else {
+        return Ok(0);
+    };
+    let (now, today) = state.clock.today().await?;
+    let from = today - Days::new(DAYS + 1);
+    if !state
+        .store
+        .records_between(account.id, from, today)
+        .await?
+        .is_empty()
+    {
+        return Ok(0);
+    }
+    let label = GoalLabel::parse(DEMO_GOAL).expect("the demo goal is valid");
+    let goals = state
+        .store
+        .goals_replace(account.id, &[(None, label)], now)
+        .await?;
+    let goal_id = goals.first().map(|g| g.id);
+    let member = crate::earning::member_of(state, &account).await?;
+    let days = demo_days(today);
+    let mut items = Vec::new();
+    for day in &days {
+        // Entered in the evening, Japan time.
+        let updated_at = kenpo_domain::time::JST
+            .from_local_datetime(&day.date.and_hms_opt(21, 0, 0).expect("a real time"))
+            .single()
+            .expect("JST has no gaps")
+            .fixed_offset();
+        let mut values = Vec::new();
+        if let Some(steps) = day.steps.and_then(|s| Steps::new(s).ok()) {
+            values.push(EntryValue::Steps(steps));
+            if let Some(goal_id) = goal_id {
+                values.push(EntryValue::Goal(GoalResult {
+                    goal_id,
+                    achieved: steps.get() >= 8_000,
+                }));
+            }
+        }
+        if let Some(weight) = day.weight_kg.and_then(|w| Weight::from_kg(w).ok()) {
+            values.push(EntryValue::Weight(weight));
+        }
+        for value in values {
+            let activity = Activity::Recorded {
+                date: day.date,
+                kind: value.kind(),
+            };
+            items.push(RecordItem::Valid {
+                date: day.date,
+                value,
+                updated_at,
+                grants: crate::earning::due(state, &member, &activity, today),
+            });
+        }
+    }
+    for batch in items.chunks(1_000) {
+        state
+            .store
+            .records_write(account.id, batch, None, now)
+            .await?;
+    }
+    Ok(days.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_years_with_gaps_a_weekday_rhythm_and_a_falling_weight() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let days = demo_days(today);
+        assert!(days.len() > 600 && days.len() < 700, "{}", days.len());
+        assert!(days.iter().all(|d| d.date < today));
+        assert_eq!(days, demo_days(today), "the same past every time");
+        let mean = |weekend: bool| {
+            let steps: Vec<f64> = days
+                .iter()
+                .filter(|d| matches!(d.date.weekday(), Weekday::Sat | Weekday::Sun) == weekend)
+                .filter_map(|d| d.steps.map(f64::from))
+                .collect();
+            steps.iter().sum::<f64>() / steps.len() as f64
+        };
+        assert!(mean(false) > mean(true) + 2_000.0);
+        let weights: Vec<f64> = days.iter().filter_map(|d| d.weight_kg).collect();
+        let first: f64 = weights[..30].iter().sum::<f64>() / 30.0;
+        let last: f64 = weights[weights.len() - 30..].iter().sum::<f64>() / 30.0;
+        assert!(first - last > 3.0, "{first} → {last}");
+        let longest_gap = days
+            .windows(2)
+            .map(|w| (w[1].date - w[0].date).num_days())
+            .max()
+            .unwrap();
+        assert!(longest_gap >= 10, "a holiday shows as a gap");
+    }
+}
