@@ -12,5 +12,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    // What jsdom lacks and the chart library asks for at import.
+    setupFiles: ["src/test/jsdom.ts"],
   },
 });

@@ -183,13 +183,14 @@ describe("App", () => {
     expect(calls.of("sync_status_get"), "the sync state lives in the member area").toHaveLength(1);
   });
 
-  it("switches between 今日 and ポイント with the tabs", async () => {
+  it("switches between 今日 and ポイント with the tabs (履歴 sits between them)", async () => {
     core({ active: hanako });
     render(App);
     await fireEvent.click(await screen.findByRole("tab", { name: "ポイント" }));
     expect((await screen.findByTestId("points-balance")).textContent?.trim()).toBe("1,234ポイント");
     expect(screen.getByRole("tab", { name: "ポイント" }).getAttribute("aria-selected")).toBe("true");
-    await fireEvent.keyDown(screen.getByRole("tab", { name: "ポイント" }), { key: "ArrowLeft" });
+    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["今日", "履歴", "ポイント"]);
+    await fireEvent.keyDown(screen.getByRole("tab", { name: "ポイント" }), { key: "ArrowRight" });
     expect(screen.getByRole("tab", { name: "今日" }).getAttribute("aria-selected")).toBe("true");
     expect(screen.queryByTestId("points-balance")).toBeNull();
   });

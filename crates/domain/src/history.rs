@@ -123,8 +123,8 @@ pub fn normal_weight_band(height: Height) -> (f64, f64) {
 }
 
 /// The daily step count a behaviour goal's label names, as members write
-/// them: 「1日8,000歩あるく」, 「８０００歩」, 「1万歩」, 「7千5百歩」. `None` when
-/// the label names no steps.
+/// them: 「1日8,000歩あるく」, 「８０００歩」, 「1万歩」, 「7千5百歩」, "walk 8,000
+/// steps". `None` when the label names no steps.
 pub fn step_goal_in_label(label: &str) -> Option<u32> {
     let text: String = label
         .chars()
@@ -134,13 +134,22 @@ pub fn step_goal_in_label(label: &str) -> Option<u32> {
             _ => c,
         })
         .collect();
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = text.to_lowercase().chars().collect();
     let mut best: Option<u32> = None;
     for (at, &c) in chars.iter().enumerate() {
-        if c != '歩' {
+        // 「8,000歩」, or in English "8,000 steps" (one space allowed).
+        let at = if c == '歩' {
+            at
+        } else if chars[at..].starts_with(&['s', 't', 'e', 'p']) {
+            if at > 0 && chars[at - 1] == ' ' {
+                at - 1
+            } else {
+                at
+            }
+        } else {
             continue;
-        }
-        // Read the amount backwards from 歩: digits, commas, 万/千/百.
+        };
+        // Read the amount backwards: digits, commas, 万/千/百.
         let mut start = at;
         while start > 0 {
             let p = chars[start - 1];
@@ -269,6 +278,9 @@ mod tests {
             ("階段を使う", None),
             ("歩いて通勤", None),
             ("1日3回歩く", None),
+            ("walk 8,000 steps", Some(8000)),
+            ("10000 steps a day", Some(10_000)),
+            ("take the stairs", None),
         ] {
             assert_eq!(step_goal_in_label(label), steps, "{label}");
         }

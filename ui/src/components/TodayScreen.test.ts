@@ -276,7 +276,7 @@ describe("TodayScreen", () => {
     expect(first!.getAttribute("aria-invalid")).toBeNull();
   });
 
-  it("goes to the day before and says when a day no longer earns points", async () => {
+  it("goes to the day before; a day past the entry window is shown, not changed", async () => {
     const yesterday = addDays(todayJst(), -1);
     const calls = core({}, {
       day_get: ({ date }) => dayView(date as string, { earns: date !== yesterday, steps: date === yesterday ? 4321 : null }),
@@ -285,7 +285,8 @@ describe("TodayScreen", () => {
     expect(screen.queryByTestId("not-earning")).toBeNull();
     await fireEvent.click(screen.getByTestId("day-prev"));
     await vi.waitFor(() => expect((screen.getByTestId("steps") as HTMLInputElement).value).toBe("4321"));
-    expect(screen.getByTestId("not-earning").textContent).toBe(ja["today.not_earning"]);
+    expect(screen.getByTestId("read-only").textContent).toBe(ja["today.read_only"]);
+    expect((screen.getByTestId("steps") as HTMLInputElement).disabled).toBe(true);
     expect(calls.of("day_get").at(-1)).toEqual({ date: yesterday });
     expect((screen.getByTestId("day-next") as HTMLButtonElement).disabled).toBe(false);
     expect(screen.getByRole("heading", { level: 2 }).textContent).toContain(ja["today.title_past"]);

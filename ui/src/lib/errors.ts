@@ -43,6 +43,7 @@ export const COMMAND_ERROR_KEYS: Record<CommandErrorCode, string> = {
   passphrase_contains_login_id: "error.passphrase_contains_login_id",
   wrapped_key_damaged: "error.wrapped_key_damaged",
   demo_failed: "error.demo_failed",
+  export_failed: "error.export_failed",
 };
 
 /** Why the insurer could not be reached, said in the member's words. */
