@@ -496,6 +496,11 @@ pub struct App {
 }
 
 impl App {
+    /// The X display the app's window is on.
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
     pub fn web(&self) -> &WebDriver {
         self.web.as_ref().expect("the session is open until quit")
     }

@@ -32,6 +32,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "dunst",
     "imagemagick",
+    // answering the app's native save dialog (the CSV export test)
+    "xdotool",
     // the OS keychain (Secret Service) that the app and its sync tests keep keys in
     "gnome-keyring",
     // fetching Node.js when the machine has none recent enough

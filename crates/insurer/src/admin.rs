@@ -231,7 +231,10 @@ pub async fn advance_exchange(
 /// (the demo roster comes with `demo`).
 pub async fn load_demo_content(state: &AppState) -> AdminResult<()> {
     import_catalog(state, imports::DEMO_CATALOG_CSV).await?;
-    crate::demo_history::load(state).await?;
+    if crate::demo_history::load(state).await? > 0 {
+        let (_, today) = state.clock.today().await?;
+        import_checkups(state, &crate::demo_history::demo_checkup_csv(today)).await?;
+    }
     import_faq(state, imports::DEMO_FAQ_CSV).await?;
     if state.store.notices().await?.is_empty() {
         for (title, body) in imports::DEMO_NOTICES {

@@ -69,10 +69,10 @@ pub fn demo_days(today: NaiveDate) -> Vec<DemoDay> {
 /// Fills the demo member's past, once. Returns how many days were written
 /// (0 when the member is not there or has records already).
 pub async fn load(state: &AppState) -> StoreResult<usize> {
-    let Some(account) = state.store.account_by_login(DEMO_LOGIN).await? else {
+    let (now, today) = state.clock.today().await?;
+    let Some(account) = demo_account(state, now).await? else {
         return Ok(0);
     };
-    let (now, today) = state.clock.today().await?;
     let from = today - Days::new(DAYS + 1);
     if !state
         .store
@@ -131,6 +131,49 @@ pub async fn load(state: &AppState) -> StoreResult<usize> {
             .await?;
     }
     Ok(days.len())
+}
+
+/// The demo member's account: issued now as the first login would issue
+/// it (the birth date as the initial password, to be changed), so that
+/// the past is there before that login.
+async fn demo_account(state: &AppState, now: i64) -> StoreResult<Option<crate::store::Account>> {
+    if let Some(account) = state.store.account_by_login(DEMO_LOGIN).await? {
+        return Ok(Some(account));
+    }
+    let employee = DEMO_LOGIN.trim_start_matches('U');
+    let Some(person) = state.store.roster_by_employee(employee).await? else {
+        return Ok(None);
+    };
+    let initial = person.entry.birth_date.format("%Y%m%d").to_string();
+    let password_hash = state.hasher.hash(&initial).await.map_err(|_| {
+        crate::store::StoreError::Corrupt("the demo password could not be hashed".into())
+    })?;
+    let id = state
+        .store
+        .account_create(
+            &crate::store::NewAccount {
+                roster_id: person.id,
+                login_id: DEMO_LOGIN.to_owned(),
+                password_hash,
+                password_change_required: true,
+                kind: kenpo_domain::member::Relationship::Insured,
+                nickname: None,
+                notification_email: None,
+            },
+            now,
+        )
+        .await?;
+    state.store.account_get(id).await
+}
+
+/// The demo member's latest checkup, half a year ago (its height draws the
+/// normal-BMI band on the weight chart): a checkup file of one row.
+pub fn demo_checkup_csv(today: NaiveDate) -> String {
+    let date = today - Days::new(180);
+    format!(
+        "{}\n10,1001,00,{date},170.2,71.0,24.5,no,44\n",
+        crate::imports::CHECKUP_HEADER.join(",")
+    )
 }
 
 #[cfg(test)]
