@@ -180,7 +180,7 @@ async fn the_demo_members_history_arrives_with_the_first_sync() -> anyhow::Resul
     let yesterday =
         (kenpo_domain::time::jst_date(chrono::Utc::now()) - chrono::Days::new(1)).to_string();
     let cell = app
-        .find(By::Css(&format!(
+        .find(By::Css(format!(
             "[data-testid='calendar-day'][data-date='{yesterday}']"
         )))
         .await;
@@ -189,7 +189,7 @@ async fn the_demo_members_history_arrives_with_the_first_sync() -> anyhow::Resul
     } else {
         // The 1st of a month: yesterday is in the month before.
         app.click("calendar-prev").await?;
-        app.find(By::Css(&format!(
+        app.find(By::Css(format!(
             "[data-testid='calendar-day'][data-date='{yesterday}']"
         )))
         .await?

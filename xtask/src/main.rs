@@ -581,7 +581,32 @@ impl Workspace {
                 "startup-bench",
                 "--",
             ])
-            .arg(&app))
+            .arg(&app))?;
+        // 履歴 on ten years of days: each view in the core, then the chart
+        // and the calendar in the real window.
+        run(self.cargo().args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "kenpo-core",
+            "--example",
+            "history_bench",
+        ]))?;
+        run(self
+            .cargo()
+            .args([
+                "test",
+                "--release",
+                "-p",
+                "kenpo-e2e",
+                "--test",
+                "history_bench",
+                "--",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("KENPO_APP_BIN", &app))
     }
 }
 

@@ -305,36 +305,66 @@ pub async fn chart_view(
     })
 }
 
-/// The fiscal-year totals and the streaks, as of `today`.
+/// The fiscal-year totals and the streaks, as of `today`: the days from
+/// SQL, put into their fiscal years by kenpo-domain.
 pub async fn totals_view(store: &LocalStore, today: NaiveDate) -> LocalResult<TotalsView> {
     let goal = current_step_goal(store).await?;
-    let years = store
-        .fiscal_year_totals(goal)
-        .await?
-        .into_iter()
-        .map(|row| FiscalYearTotals {
-            fiscal_year: row.start_year,
-            days_recorded: row.days_recorded,
-            steps_total: row.steps_total,
-            steps_average: (row.step_days > 0)
-                .then(|| (row.steps_total as f64 / f64::from(row.step_days)).round() as u32),
-            days_at_goal: row.days_at_goal,
-            weight_first: row.weight_first,
-            weight_last: row.weight_last,
-            weight_change: row
-                .weight_first
-                .zip(row.weight_last)
-                .map(|(first, last)| ((last - first) * 10.0).round() / 10.0),
-            goals_achieved: row.goals_achieved,
-            points_earned: points(row.points_earned),
-            points_spent: points(row.points_spent),
-            points_expired: points(row.points_expired),
-        })
-        .collect();
-    let days = store.recorded_days().await?;
+    let days = match store.record_span().await? {
+        Some((first, last)) => store.days_between(first, last).await?,
+        None => Vec::new(),
+    };
+    let mut years: BTreeMap<i32, FiscalYearTotals> = BTreeMap::new();
+    let blank = |fiscal_year| FiscalYearTotals {
+        fiscal_year,
+        days_recorded: 0,
+        steps_total: 0,
+        steps_average: None,
+        days_at_goal: 0,
+        weight_first: None,
+        weight_last: None,
+        weight_change: None,
+        goals_achieved: 0,
+        points_earned: 0,
+        points_spent: 0,
+        points_expired: 0,
+    };
+    let mut step_days: BTreeMap<i32, u32> = BTreeMap::new();
+    for day in &days {
+        let fy = FiscalYear::of(day.date).start_year();
+        let year = years.entry(fy).or_insert_with(|| blank(fy));
+        year.days_recorded += 1;
+        if let Some(steps) = day.steps {
+            year.steps_total += u64::from(steps);
+            *step_days.entry(fy).or_default() += 1;
+            if goal.is_some_and(|g| steps >= g) {
+                year.days_at_goal += 1;
+            }
+        }
+        if let Some(kg) = day.weight_kg {
+            year.weight_first.get_or_insert(kg);
+            year.weight_last = Some(kg);
+        }
+        year.goals_achieved += day.goals_achieved;
+    }
+    for (fy, earned, spent, expired) in store.fiscal_year_points().await? {
+        let year = years.entry(fy).or_insert_with(|| blank(fy));
+        year.points_earned = points(earned);
+        year.points_spent = points(spent);
+        year.points_expired = points(expired);
+    }
+    for year in years.values_mut() {
+        let counted = step_days.get(&year.fiscal_year).copied().unwrap_or(0);
+        year.steps_average =
+            (counted > 0).then(|| (year.steps_total as f64 / f64::from(counted)).round() as u32);
+        year.weight_change = year
+            .weight_first
+            .zip(year.weight_last)
+            .map(|(first, last)| ((last - first) * 10.0).round() / 10.0);
+    }
+    let recorded: Vec<NaiveDate> = days.iter().map(|d| d.date).collect();
     Ok(TotalsView {
-        years,
-        streaks: streaks(&days, today),
+        years: years.into_values().collect(),
+        streaks: streaks(&recorded, today),
         step_goal: goal,
     })
 }

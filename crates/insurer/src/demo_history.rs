@@ -34,12 +34,17 @@ pub struct DemoDay {
 
 /// The two years before `today` (today excluded: the member checks in).
 pub fn demo_days(today: NaiveDate) -> Vec<DemoDay> {
+    past_days(today, DAYS)
+}
+
+/// `count` days of such a past before `today` (benchmarks take ten years).
+pub fn past_days(today: NaiveDate, count: u64) -> Vec<DemoDay> {
     let mut rng = StdRng::seed_from_u64(20_261_202);
-    let start = today - Days::new(DAYS);
+    let start = today - Days::new(count);
     // Two holidays with nothing recorded.
     let gaps = [(200u64, 9u64), (540, 12)];
     let mut out = Vec::new();
-    for n in 0..DAYS {
+    for n in 0..count {
         let date = start + Days::new(n);
         if gaps.iter().any(|&(from, len)| n >= from && n < from + len) || rng.random_bool(0.06) {
             continue;
@@ -48,8 +53,8 @@ pub fn demo_days(today: NaiveDate) -> Vec<DemoDay> {
         let base: f64 = if weekend { 5_200.0 } else { 8_600.0 };
         let walk = if rng.random_bool(0.08) { 5_000.0 } else { 0.0 };
         let steps = (base + walk + rng.random_range(-2_800.0..2_800.0)).clamp(300.0, 30_000.0);
-        // 74 kg two years ago, 69 kg now, with a winter bump and some noise.
-        let progress = n as f64 / DAYS as f64;
+        // 74 kg at the start, 69 kg now, with a winter bump and some noise.
+        let progress = n as f64 / count as f64;
         let winter = {
             let from_new_year = i64::from(date.ordinal0()).min(365 - i64::from(date.ordinal0()));
             (1.0 - (from_new_year as f64 / 30.0)).max(0.0) * 0.9
@@ -69,11 +74,16 @@ pub fn demo_days(today: NaiveDate) -> Vec<DemoDay> {
 /// Fills the demo member's past, once. Returns how many days were written
 /// (0 when the member is not there or has records already).
 pub async fn load(state: &AppState) -> StoreResult<usize> {
+    fill(state, DAYS).await
+}
+
+/// Fills `count` days of the demo member's past, once.
+pub async fn fill(state: &AppState, count: u64) -> StoreResult<usize> {
     let (now, today) = state.clock.today().await?;
     let Some(account) = demo_account(state, now).await? else {
         return Ok(0);
     };
-    let from = today - Days::new(DAYS + 1);
+    let from = today - Days::new(count + 1);
     if !state
         .store
         .records_between(account.id, from, today)
@@ -89,7 +99,7 @@ pub async fn load(state: &AppState) -> StoreResult<usize> {
         .await?;
     let goal_id = goals.first().map(|g| g.id);
     let member = crate::earning::member_of(state, &account).await?;
-    let days = demo_days(today);
+    let days = past_days(today, count);
     let mut items = Vec::new();
     for day in &days {
         // Entered in the evening, Japan time.

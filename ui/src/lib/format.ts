@@ -2,30 +2,52 @@
 // Calendar days are formatted as written (no time-zone shift); instants
 // are shown in Japan's time.
 
+// Making an Intl formatter costs far more than using one (a month of the
+// calendar formats a few hundred numbers and days): one per locale and style.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function numberFormat(locale: string, style: "plain" | "signed"): Intl.NumberFormat {
+  const key = `n:${style}:${locale}`;
+  let format = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!format) {
+    format = new Intl.NumberFormat(locale, style === "signed" ? { signDisplay: "exceptZero" } : {});
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+function dateFormat(locale: string, style: "day" | "weekday"): Intl.DateTimeFormat {
+  const key = `d:${style}:${locale}`;
+  let format = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!format) {
+    format = new Intl.DateTimeFormat(
+      locale,
+      style === "day"
+        ? { dateStyle: "medium", timeZone: "UTC" }
+        : { month: "long", day: "numeric", weekday: "short", timeZone: "UTC" },
+    );
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 export function formatNumber(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale).format(value);
+  return numberFormat(locale, "plain").format(value);
 }
 
 /** Points with their sign: +10, −500 (0 without a sign). */
 export function formatSigned(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { signDisplay: "exceptZero" }).format(value);
+  return numberFormat(locale, "signed").format(value);
 }
 
 /** A "YYYY-MM-DD" day, e.g. 2026/05/10 or May 10, 2026. */
 export function formatDay(date: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(
-    new Date(`${date}T00:00:00Z`),
-  );
+  return dateFormat(locale, "day").format(new Date(`${date}T00:00:00Z`));
 }
 
 /** A day with its weekday, for the Today heading: 5月10日(日), Sun, May 10. */
 export function formatDayWithWeekday(date: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    month: "long",
-    day: "numeric",
-    weekday: "short",
-    timeZone: "UTC",
-  }).format(new Date(`${date}T00:00:00Z`));
+  return dateFormat(locale, "weekday").format(new Date(`${date}T00:00:00Z`));
 }
 
 /** An instant (RFC 3339) as date and time in Japan. */

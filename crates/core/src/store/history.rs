@@ -1,11 +1,11 @@
 //! The member's history as SQL over the indexed dates: one row per day of
-//! a range, points earned per day, totals per fiscal year (April–March,
+//! a range, points earned per day, points per fiscal year (April–March,
 //! `fy` below), the days recorded (for streaks) and the goals' results.
 
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::{LocalResult, LocalStore, day, parse_day};
+use super::{LocalResult, LocalStore, corrupt, day, parse_day};
 
 /// What one day holds, aggregated from its records.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,57 +18,40 @@ pub struct DayRow {
     pub goals_recorded: u32,
 }
 
-/// One fiscal year's totals, as SQL summed them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FiscalYearRow {
-    /// The calendar year the fiscal year starts in (2026: 2026-04-01 to 2027-03-31).
-    pub start_year: i32,
-    pub days_recorded: u32,
-    pub step_days: u32,
-    pub steps_total: u64,
-    pub days_at_goal: u32,
-    pub weight_first: Option<f64>,
-    pub weight_last: Option<f64>,
-    pub goals_achieved: u32,
-    pub points_earned: i64,
-    pub points_spent: i64,
-    pub points_expired: i64,
-}
+/// One day as the JSON of [`LocalStore::days_between`] has it: date, steps,
+/// weight in hectograms, goals achieved, goals recorded.
+type DayJson = (String, Option<i64>, Option<i64>, i64, i64);
 
 /// The fiscal year of a `YYYY-MM-DD` column, in SQL.
 const FY: &str = "(CAST(substr(date, 1, 4) AS INTEGER) - (substr(date, 6, 2) < '04'))";
 
-fn count(row: &sqlx::sqlite::SqliteRow, column: &str) -> LocalResult<u32> {
-    Ok(u32::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0))
-}
-
 impl LocalStore {
-    /// Each day of `from..=to` that has a record, in order.
+    /// Each day of `from..=to` that has a record, in order. The days come
+    /// back as one JSON row: ten years of days row by row through the
+    /// driver cost more than the query itself.
     pub async fn days_between(&self, from: NaiveDate, to: NaiveDate) -> LocalResult<Vec<DayRow>> {
-        let rows = sqlx::query(
-            "SELECT date, \
+        let json: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(date, steps, weight, achieved, goals) ORDER BY date) \
+             FROM (SELECT date, \
                MAX(CASE WHEN kind = 'steps' THEN value END) AS steps, \
                MAX(CASE WHEN kind = 'weight' THEN value END) AS weight, \
                SUM(kind = 'goal' AND value = 1) AS achieved, \
                SUM(kind = 'goal') AS goals \
-             FROM records WHERE date >= $1 AND date <= $2 GROUP BY date ORDER BY date",
+             FROM records WHERE date >= $1 AND date <= $2 GROUP BY date)",
         )
         .bind(day(from))
         .bind(day(to))
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
+        let rows: Vec<DayJson> = serde_json::from_str(&json).map_err(|_| corrupt("days"))?;
+        rows.into_iter()
+            .map(|(date, steps, weight, achieved, goals)| {
                 Ok(DayRow {
-                    date: parse_day(&row.try_get::<String, _>("date")?)?,
-                    steps: row
-                        .try_get::<Option<i64>, _>("steps")?
-                        .and_then(|n| u32::try_from(n).ok()),
-                    weight_kg: row
-                        .try_get::<Option<i64>, _>("weight")?
-                        .map(|hg| hg as f64 / 10.0),
-                    goals_achieved: count(row, "achieved")?,
-                    goals_recorded: count(row, "goals")?,
+                    date: parse_day(&date)?,
+                    steps: steps.and_then(|n| u32::try_from(n).ok()),
+                    weight_kg: weight.map(|hg| hg as f64 / 10.0),
+                    goals_achieved: u32::try_from(achieved).unwrap_or(0),
+                    goals_recorded: u32::try_from(goals).unwrap_or(0),
                 })
             })
             .collect()
@@ -114,15 +97,6 @@ impl LocalStore {
         }
     }
 
-    /// Every day with a record, in order.
-    pub async fn recorded_days(&self) -> LocalResult<Vec<NaiveDate>> {
-        let days: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT date FROM records ORDER BY date")
-                .fetch_all(&self.pool)
-                .await?;
-        days.iter().map(|d| parse_day(d)).collect()
-    }
-
     /// The goals' results of `from..=to`: (day, goal id, achieved), in order.
     pub async fn goal_results(
         &self,
@@ -148,65 +122,25 @@ impl LocalStore {
             .collect()
     }
 
-    /// The totals of every fiscal year with a record or a ledger entry, in
-    /// order. `step_goal`: the days at or above it are counted.
-    pub async fn fiscal_year_totals(
-        &self,
-        step_goal: Option<u32>,
-    ) -> LocalResult<Vec<FiscalYearRow>> {
-        let goal = step_goal.map_or(i64::MAX, i64::from);
+    /// The points of each fiscal year with a ledger entry, in order:
+    /// (start year, earned, spent on exchanges net of returns, expired).
+    pub async fn fiscal_year_points(&self) -> LocalResult<Vec<(i32, i64, i64, i64)>> {
         let sql = format!(
-            "WITH rec AS (SELECT *, {FY} AS fy FROM records), \
-             weights AS (SELECT fy, \
-                 FIRST_VALUE(value) OVER (PARTITION BY fy ORDER BY date) AS first_w, \
-                 FIRST_VALUE(value) OVER (PARTITION BY fy ORDER BY date DESC) AS last_w \
-               FROM rec WHERE kind = 'weight'), \
-             w AS (SELECT fy, MIN(first_w) AS first_w, MIN(last_w) AS last_w FROM weights GROUP BY fy), \
-             r AS (SELECT fy, COUNT(DISTINCT date) AS days, \
-                 SUM(kind = 'steps') AS step_days, \
-                 COALESCE(SUM(CASE WHEN kind = 'steps' THEN value END), 0) AS steps, \
-                 SUM(kind = 'steps' AND value >= $1) AS at_goal, \
-                 SUM(kind = 'goal' AND value = 1) AS achieved \
-               FROM rec GROUP BY fy), \
-             l AS (SELECT {FY} AS fy, \
-                 COALESCE(SUM(CASE WHEN points > 0 AND code <> 'exchange_cancelled' THEN points END), 0) AS earned, \
-                 -COALESCE(SUM(CASE WHEN code IN ('exchange', 'exchange_cancelled') THEN points END), 0) AS spent, \
-                 -COALESCE(SUM(CASE WHEN code = 'expiry' THEN points END), 0) AS expired \
-               FROM ledger GROUP BY fy), \
-             years AS (SELECT fy FROM r UNION SELECT fy FROM l) \
-             SELECT years.fy AS fy, COALESCE(r.days, 0) AS days, COALESCE(r.step_days, 0) AS step_days, \
-               COALESCE(r.steps, 0) AS steps, COALESCE(r.at_goal, 0) AS at_goal, \
-               COALESCE(r.achieved, 0) AS achieved, w.first_w, w.last_w, \
-               COALESCE(l.earned, 0) AS earned, COALESCE(l.spent, 0) AS spent, \
-               COALESCE(l.expired, 0) AS expired \
-             FROM years LEFT JOIN r ON r.fy = years.fy LEFT JOIN w ON w.fy = years.fy \
-               LEFT JOIN l ON l.fy = years.fy ORDER BY years.fy"
+            "SELECT {FY} AS fy, \
+               COALESCE(SUM(CASE WHEN points > 0 AND code <> 'exchange_cancelled' THEN points END), 0) AS earned, \
+               -COALESCE(SUM(CASE WHEN code IN ('exchange', 'exchange_cancelled') THEN points END), 0) AS spent, \
+               -COALESCE(SUM(CASE WHEN code = 'expiry' THEN points END), 0) AS expired \
+             FROM ledger GROUP BY fy ORDER BY fy"
         );
-        let rows = sqlx::query(&sql).bind(goal).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
-                let kg = |column: &str| -> LocalResult<Option<f64>> {
-                    Ok(row
-                        .try_get::<Option<i64>, _>(column)?
-                        .map(|hg| hg as f64 / 10.0))
-                };
-                Ok(FiscalYearRow {
-                    start_year: i32::try_from(row.try_get::<i64, _>("fy")?).unwrap_or(0),
-                    days_recorded: count(row, "days")?,
-                    step_days: count(row, "step_days")?,
-                    steps_total: u64::try_from(row.try_get::<i64, _>("steps")?).unwrap_or(0),
-                    days_at_goal: if step_goal.is_some() {
-                        count(row, "at_goal")?
-                    } else {
-                        0
-                    },
-                    weight_first: kg("first_w")?,
-                    weight_last: kg("last_w")?,
-                    goals_achieved: count(row, "achieved")?,
-                    points_earned: row.try_get("earned")?,
-                    points_spent: row.try_get("spent")?,
-                    points_expired: row.try_get("expired")?,
-                })
+                Ok((
+                    i32::try_from(row.try_get::<i64, _>("fy")?).unwrap_or(0),
+                    row.try_get("earned")?,
+                    row.try_get("spent")?,
+                    row.try_get("expired")?,
+                ))
             })
             .collect()
     }

@@ -25,7 +25,7 @@ use sqlx::{ConnectOptions, SqlitePool};
 use crate::error::{Coded, ErrorCode};
 
 pub use feed::Applied;
-pub use history::{DayRow, FiscalYearRow};
+pub use history::DayRow;
 pub use outbox::{LocalRecord, OutgoingBatch};
 
 /// A profile database's key: 32 random bytes. Never shown by `Debug`.
