@@ -57,14 +57,18 @@ async fn ten_years_of_history_in_the_real_window() -> anyhow::Result<()> {
     app.click("history-view-charts").await?;
     for _ in 0..5 {
         app.click("range-month").await?;
-        app.wait_attr("history-charts", "data-range", "month").await?;
+        app.wait_attr("history-charts", "data-range", "month")
+            .await?;
         app.click("range-all").await?;
         app.wait_attr("history-charts", "data-range", "all").await?;
-        app.find(By::Css("[data-testid='steps-chart'] canvas")).await?;
+        app.find(By::Css("[data-testid='steps-chart'] canvas"))
+            .await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let draws = durations(&app, "steps-chart-draw").await?;
         if let Some(last) = draws.last() {
-            println!("history bench: all-time steps chart ({YEARS_OF_DAYS} days) drawn in {last:.1} ms");
+            println!(
+                "history bench: all-time steps chart ({YEARS_OF_DAYS} days) drawn in {last:.1} ms"
+            );
         }
     }
 

@@ -54,7 +54,10 @@ async fn main() {
         .await
         .expect("the store opens");
     let (items, days) = ten_years::fixture();
-    store.apply_changes(&items, "bench").await.expect("the fixture loads");
+    store
+        .apply_changes(&items, "bench")
+        .await
+        .expect("the fixture loads");
     let today = ten_years::d(ten_years::TODAY);
     println!(
         "history views, {} days ({} feed items), {RUNS} calls each, target p95 ≤ 20 ms:",
@@ -73,10 +76,14 @@ async fn main() {
     let year_ago = today.checked_sub_months(Months::new(12)).unwrap_or(today);
     let mut all = true;
     all &= measure("calendar month (any)", |i| {
-        let month = today.checked_sub_months(Months::new((i % 120) as u32)).unwrap_or(today);
+        let month = today
+            .checked_sub_months(Months::new((i % 120) as u32))
+            .unwrap_or(today);
         let store = &store;
         async move {
-            month_view(store, window, month.year(), month.month(), today).await.unwrap();
+            month_view(store, window, month.year(), month.month(), today)
+                .await
+                .unwrap();
         }
     })
     .await;

@@ -81,4 +81,3 @@ pub fn fixture() -> (Vec<FeedItem>, BTreeMap<NaiveDate, Day>) {
         .collect();
     (items, days)
 }
-
