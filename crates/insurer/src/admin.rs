@@ -227,14 +227,21 @@ pub async fn advance_exchange(
     }
 }
 
-/// Loads the demo catalog, notices and FAQ, and the demo member's past
-/// (the demo roster comes with `demo`).
-pub async fn load_demo_content(state: &AppState) -> AdminResult<()> {
-    import_catalog(state, imports::DEMO_CATALOG_CSV).await?;
-    if crate::demo_history::load(state).await? > 0 {
+/// The demo member's past (two years of records and a checkup), once: what
+/// `demo` loads after the roster and the content, for the app's demo
+/// insurer. Returns the days written (0 when there was a past already).
+pub async fn load_demo_history(state: &AppState) -> AdminResult<usize> {
+    let days = crate::demo_history::load(state).await?;
+    if days > 0 {
         let (_, today) = state.clock.today().await?;
         import_checkups(state, &crate::demo_history::demo_checkup_csv(today)).await?;
     }
+    Ok(days)
+}
+
+/// Loads the demo catalog, notices and FAQ (the demo roster comes with `demo`).
+pub async fn load_demo_content(state: &AppState) -> AdminResult<()> {
+    import_catalog(state, imports::DEMO_CATALOG_CSV).await?;
     import_faq(state, imports::DEMO_FAQ_CSV).await?;
     if state.store.notices().await?.is_empty() {
         for (title, body) in imports::DEMO_NOTICES {

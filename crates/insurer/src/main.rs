@@ -310,10 +310,14 @@ async fn run(state: &AppState, command: Command) -> Result<(), AdminError> {
             let entries = roster::parse(roster::DEMO_CSV)?;
             let summary = admin::import_roster(state, &entries, false).await?;
             admin::load_demo_content(state).await?;
+            let past = admin::load_demo_history(state).await?;
             println!(
                 "demo roster loaded: {} new, {} updated; demo catalog, notices and FAQ loaded\n",
                 summary.inserted, summary.updated
             );
+            if past > 0 {
+                println!("demo member U100001: {past} days of past records and a checkup loaded\n");
+            }
             println!("{}", demo_guide(&entries));
         }
     }

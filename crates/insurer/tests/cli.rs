@@ -56,7 +56,7 @@ fn staff_commands_apply_whole_files_or_nothing() {
     let output = run(
         d,
         &[
-            "points", "grant", "--member", "U100001", "--code", "walk", "--points", "100",
+            "points", "grant", "--member", "U100002", "--code", "walk", "--points", "100",
         ],
     );
     assert!(
