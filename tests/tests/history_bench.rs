@@ -78,12 +78,19 @@ async fn ten_years_of_history_in_the_real_window() -> anyhow::Result<()> {
         app.click("calendar-prev").await?;
         tokio::time::sleep(Duration::from_millis(60)).await;
     }
-    let months = durations(&app, "history-month").await?;
+    // The first entry is the calendar's first month, not a move.
+    let moves: Vec<f64> = durations(&app, "history-month")
+        .await?
+        .into_iter()
+        .skip(1)
+        .collect();
     println!(
-        "history bench: calendar month to month over {} moves: p50 {:.1} ms, p95 {:.1} ms (target 16 ms)",
-        months.len(),
-        percentile(months.clone(), 0.5),
-        percentile(months, 0.95)
+        "history bench: calendar month to month over {} moves: p50 {:.1} ms, p95 {:.1} ms, \
+         slowest {:.1} ms (target 16 ms)",
+        moves.len(),
+        percentile(moves.clone(), 0.5),
+        percentile(moves.clone(), 0.95),
+        moves.iter().copied().fold(0.0, f64::max)
     );
     app.quit().await?;
     Ok(())
