@@ -77,6 +77,16 @@ async fn screenshots(app: &App, suffix: &str) -> anyhow::Result<()> {
     app.wait_attr("history-charts", "data-range", "all").await?;
     app.find(By::Css("[data-testid='steps-chart'] canvas"))
         .await?;
+    // The crosshair's tooltip: the day under the pointer and its values.
+    let over = app
+        .find(By::Css("[data-testid='steps-chart'] .u-over"))
+        .await?;
+    app.web()
+        .action_chain()
+        .move_to_element_center(&over)
+        .perform()
+        .await?;
+    app.wait_contains("steps-chart-tooltip", "歩").await?;
     app.screenshot(&format!("history_steps_all{suffix}"))
         .await?;
     app.eval("document.querySelector(\"[data-testid='weight-chart']\").scrollIntoView()")
