@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Insurer, PASSWORD, desk_today};
+use common::{Insurer, PASSWORD, contains, desk_today, every_file};
 use kenpo_e2e::{App, Desktop};
 
 const PHRASE: &str = "春の朝、駅から会社まで歩く";
@@ -27,29 +27,11 @@ async fn enter_passphrase(app: &App, phrase: &str) -> anyhow::Result<()> {
     app.click("passphrase-submit").await
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
 /// Whether `bytes` hold 64 hex digits in a row (a 32-byte key as text).
 fn hex_key_in(bytes: &[u8]) -> bool {
     bytes
         .split(|b| !b.is_ascii_hexdigit())
         .any(|run| run.len() >= 64)
-}
-
-/// Every file under `dir`, whole.
-fn every_file(dir: &std::path::Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            files.extend(every_file(&path)?);
-        } else {
-            files.push((path.display().to_string(), std::fs::read(&path)?));
-        }
-    }
-    Ok(files)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,7 +69,7 @@ async fn a_passphrase_keeps_the_records_and_a_keychain_arriving_later_takes_the_
     let file: serde_json::Value = serde_json::from_slice(&std::fs::read(&wrapped[0])?)?;
     assert_eq!(file["kdf"]["algorithm"], "argon2id");
     let today = desk_today().to_string();
-    for (path, bytes) in every_file(&profiles)? {
+    for (path, bytes) in every_file(&profiles) {
         assert!(
             !contains(&bytes, PHRASE.as_bytes()),
             "{path} holds the passphrase"

@@ -19,7 +19,7 @@ use kenpo_domain::time::FixedClock;
 
 mod common;
 
-use common::{Insurer, PASSWORD, desk_today};
+use common::{Insurer, PASSWORD, contains, desk_today, every_file};
 
 const PHRASE: &str = "春の朝、駅から会社まで歩く";
 
@@ -75,24 +75,6 @@ async fn first_copy_closed(data: &Path, insurer: &Insurer) -> String {
     let id = first_copy(&desk, insurer).await;
     desk.shutdown().await;
     id
-}
-
-/// Every file of the app's data folder, whole.
-fn every_file(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(every_file(&path));
-        } else {
-            files.push((path.display().to_string(), std::fs::read(&path).unwrap()));
-        }
-    }
-    files
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[tokio::test]

@@ -729,8 +729,6 @@ export type MonthView_Deserialize = {
 	month: number,
 	today: string,
 	days: CalendarDay_Deserialize[],
-	/**  The first day with a record, for how far back the calendar goes. */
-	first_recorded?: string | null,
 };
 
 /**  A month of the calendar: every day of it. */
@@ -739,8 +737,6 @@ export type MonthView_Serialize = {
 	month: number,
 	today: string,
 	days: CalendarDay_Serialize[],
-	/**  The first day with a record, for how far back the calendar goes. */
-	first_recorded: string | null,
 };
 
 /**

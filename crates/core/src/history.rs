@@ -43,8 +43,6 @@ pub struct MonthView {
     pub month: u32,
     pub today: NaiveDate,
     pub days: Vec<CalendarDay>,
-    /// The first day with a record, for how far back the calendar goes.
-    pub first_recorded: Option<NaiveDate>,
 }
 
 /// The chart's span, ending today.
@@ -186,7 +184,6 @@ pub async fn month_view(
         .unwrap_or(start);
     let rows = store.days_between(start, end).await?;
     let earned = store.points_earned_by_day(start, end).await?;
-    let span = store.record_span().await?;
     let mut days = Vec::with_capacity(31);
     let (mut r, mut e) = (rows.iter().peekable(), earned.iter().peekable());
     for date in start.iter_days().take_while(|d| *d <= end) {
@@ -208,7 +205,6 @@ pub async fn month_view(
         month: start.month(),
         today,
         days,
-        first_recorded: span.map(|(first, _)| first),
     })
 }
 

@@ -9,6 +9,25 @@ use serde_json::{Value, json};
 /// 山田 太郎's own password, set by [`Insurer::start`].
 pub const PASSWORD: &str = "a long walk every day";
 
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Every file under `dir`, whole, with its path.
+pub fn every_file(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(every_file(&path));
+        } else {
+            files.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+        }
+    }
+    files
+}
+
 /// Today in Japan, by the desk's clock.
 pub fn desk_today() -> chrono::NaiveDate {
     kenpo_domain::time::SystemClock.today()

@@ -27,7 +27,7 @@ function month(year: number, m: number): MonthView {
       future: date > today,
     });
   }
-  return { year, month: m, today, days, first_recorded: "2024-12-02" };
+  return { year, month: m, today, days };
 }
 
 describe("HistoryScreen", () => {
