@@ -399,6 +399,41 @@ impl Ledger {
     }
 }
 
+/// What is left to expire, per expiry day, replayed from the ledger's lines
+/// as the insurer lists them (oldest first): a line with an expiry adds to
+/// or takes from the points of that day (grants, returns of a cancelled
+/// exchange, expiry); an exchange (no expiry) draws from the soonest
+/// expiring points still usable on its day, as [`allocate`] did on the
+/// server. Days left with nothing are left out.
+pub fn remaining_by_expiry(lines: &[crate::api::LedgerEntryInfo]) -> Vec<Expiring> {
+    let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for line in lines {
+        match line.expires_on {
+            Some(day) => {
+                let left = per_day.entry(day).or_default();
+                *left = (*left + line.points).max(0);
+            }
+            None if line.points < 0 => {
+                let mut owed = -line.points;
+                for (_, left) in per_day.range_mut(line.date..) {
+                    let take = owed.min(*left);
+                    *left -= take;
+                    owed -= take;
+                    if owed == 0 {
+                        break;
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    per_day
+        .into_iter()
+        .filter(|(_, points)| *points > 0)
+        .map(|(expires_on, points)| Expiring { expires_on, points })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -742,5 +777,65 @@ mod tests {
             spend.points
         );
         Ok(())
+    }
+
+    #[test]
+    fn what_is_left_to_expire_replays_grants_exchanges_and_returns() {
+        use crate::api::LedgerEntryInfo;
+        let line =
+            |id: i64, date: NaiveDate, c: &str, points: i64, expires_on: Option<NaiveDate>| {
+                LedgerEntryInfo {
+                    id,
+                    date,
+                    code: code(c),
+                    points,
+                    expires_on,
+                    note: None,
+                }
+            };
+        let lines = [
+            line(1, d(2025, 6, 1), "steps", 300, Some(d(2027, 3, 31))),
+            line(2, d(2026, 5, 1), "steps", 500, Some(d(2028, 3, 31))),
+            // Drawn from the 2027 lot first, then 100 from 2028.
+            line(3, d(2026, 6, 1), "exchange", -400, None),
+            // The cancel returns 100 to 2028 and 300 to 2027.
+            line(
+                4,
+                d(2026, 6, 2),
+                "exchange_cancelled",
+                100,
+                Some(d(2028, 3, 31)),
+            ),
+            line(
+                5,
+                d(2026, 6, 2),
+                "exchange_cancelled",
+                300,
+                Some(d(2027, 3, 31)),
+            ),
+            line(6, d(2026, 7, 1), "exchange", -50, None),
+        ];
+        assert_eq!(
+            remaining_by_expiry(&lines),
+            vec![
+                Expiring {
+                    expires_on: d(2027, 3, 31),
+                    points: 250
+                },
+                Expiring {
+                    expires_on: d(2028, 3, 31),
+                    points: 500
+                },
+            ]
+        );
+        let mut expired = lines.to_vec();
+        expired.push(line(7, d(2027, 4, 1), "expiry", -250, Some(d(2027, 3, 31))));
+        assert_eq!(
+            remaining_by_expiry(&expired),
+            vec![Expiring {
+                expires_on: d(2028, 3, 31),
+                points: 500
+            }]
+        );
     }
 }

@@ -18,6 +18,8 @@
 //! - [`entry`]: steps, weight, behaviour goals, and the entry window.
 //! - [`password`]: the password policy as data, with the common-password list.
 //! - [`passphrase`]: the rules of a PC's passphrase (where no keychain answers) and its waits.
+//! - [`reminder`]: when to remind (check-in slots, snooze, catch-up, quiet
+//!   hours, holidays, expiry warnings, new notices), as one pure decision.
 //! - [`points`]: the rules file and [`grants_due`](points::grants_due).
 //! - [`ledger`]: lots, spending soonest-expiring first, cancellation, expiry.
 //! - [`health`]: height, BMI and its JASSO class, the health-age rule.
@@ -252,6 +254,7 @@ pub mod member;
 pub mod passphrase;
 pub mod password;
 pub mod points;
+pub mod reminder;
 pub mod time;
 #[cfg(all(test, feature = "openapi"))]
 mod wire_schema;
