@@ -12,7 +12,7 @@ use kenpo_domain::entry::{Goal, GoalId, RecordKind};
 use kenpo_domain::passphrase::PASSPHRASE_POLICY;
 use kenpo_domain::password::PasswordPolicy;
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::error::ShellErrorCode;
@@ -211,13 +211,24 @@ pub async fn day_get(state: State<'_, AppState>, date: NaiveDate) -> Result<DayV
 #[tauri::command]
 #[specta::specta]
 pub async fn record_save(
+    window: tauri::Window,
     state: State<'_, AppState>,
     date: NaiveDate,
     kind: RecordKind,
     value: RecordValue,
     goal_id: Option<GoalId>,
 ) -> Result<DayView, CommandError> {
-    Ok(state.desk.save(date, kind, value, goal_id).await?)
+    let day = state.desk.save(date, kind, value, goal_id).await?;
+    // Saved in the tray's quick window: the main window's Today reloads.
+    if window.label() != crate::window::MAIN {
+        use tauri_specta::Event;
+        if let Err(err) =
+            crate::events::RecordsChanged.emit_to(window.app_handle(), crate::window::MAIN)
+        {
+            tracing::warn!(%err, "the main window was not told of a quick check-in");
+        }
+    }
+    Ok(day)
 }
 
 /// Sets the member's behaviour goals (at most 5 labels, in order).
@@ -267,14 +278,22 @@ pub async fn lock_set(state: State<'_, AppState>, pin: Option<String>) -> Result
 /// Locks the app now; `false` when the profile has no PIN.
 #[tauri::command]
 #[specta::specta]
-pub async fn lock_now(state: State<'_, AppState>) -> Result<bool, CommandError> {
-    Ok(state.desk.lock())
+pub async fn lock_now(app: AppHandle, state: State<'_, AppState>) -> Result<bool, CommandError> {
+    let locked = state.desk.lock();
+    crate::tray::refresh(&app);
+    Ok(locked)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn lock_unlock(state: State<'_, AppState>, pin: String) -> Result<(), CommandError> {
-    Ok(state.desk.unlock(&pin).await?)
+pub async fn lock_unlock(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    pin: String,
+) -> Result<(), CommandError> {
+    state.desk.unlock(&pin).await?;
+    crate::tray::refresh(&app);
+    Ok(())
 }
 
 /// The `kenpodesk://` link that opened the app (or arrived before the page

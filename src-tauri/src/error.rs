@@ -18,6 +18,9 @@ pub enum ShellErrorCode {
     DemoFailed,
     /// An export (CSV, PNG) could not be written where the member chose.
     ExportFailed,
+    /// Starting at login could not be switched (the desktop's autostart
+    /// folder or registry refused).
+    AutostartFailed,
 }
 
 /// Every code a command can fail with: the generated TypeScript makes it a

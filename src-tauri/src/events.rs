@@ -28,9 +28,19 @@ pub struct ShellEvents(pub AppHandle);
 impl EventSink for ShellEvents {
     fn emit(&self, event: DeskEvent) {
         let sent = match event {
-            DeskEvent::SyncStatus(status) => SyncStatusChanged(status).emit(&self.0),
+            DeskEvent::SyncStatus(status) => {
+                crate::tray::refresh(&self.0);
+                SyncStatusChanged(status).emit(&self.0)
+            }
             DeskEvent::RecordsChanged => RecordsChanged.emit(&self.0),
-            DeskEvent::PointsChanged => PointsChanged.emit(&self.0),
+            DeskEvent::PointsChanged => {
+                crate::tray::refresh(&self.0);
+                PointsChanged.emit(&self.0)
+            }
+            DeskEvent::Reminder(reminder) => {
+                crate::notify::show(&self.0, &reminder);
+                Ok(())
+            }
         };
         if let Err(err) = sent {
             tracing::warn!(%err, "an event did not reach the window");

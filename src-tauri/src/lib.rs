@@ -8,7 +8,13 @@ pub mod demo;
 mod error;
 pub mod events;
 pub mod history;
+pub mod notify;
 pub mod registration;
+pub mod reminders;
+#[cfg(debug_assertions)]
+mod test_clock;
+pub mod tray;
+pub mod window;
 
 use std::path::PathBuf;
 
@@ -25,6 +31,9 @@ pub struct AppState {
     pub demo: demo::Demo,
     /// A `kenpodesk://` link that arrived before the UI listened for one.
     pub pending_link: std::sync::Mutex<Option<String>>,
+    /// The core's clock, which the end-to-end tests set (debug builds).
+    #[cfg(debug_assertions)]
+    pub test_clock: std::sync::Arc<kenpo_core::clock::SettableClock>,
 }
 
 /// Hands a `kenpodesk://` link to the UI: the `deep-link` event, and kept
@@ -40,10 +49,7 @@ fn deliver_link(app: &tauri::AppHandle, url: String) {
     if let Err(err) = app.emit("deep-link", url) {
         tracing::warn!(%err, "deep link not delivered");
     }
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.set_focus();
-    }
+    window::show_main(app);
 }
 
 /// The commands and types exposed to the UI. The same builder serves the
@@ -54,6 +60,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::SyncStatusChanged,
             events::RecordsChanged,
             events::PointsChanged,
+            window::OpenToday,
+            window::LockChanged,
         ])
         .commands(tauri_specta::collect_commands![
             commands::app_info_get,
@@ -84,6 +92,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::lock_set,
             commands::lock_now,
             commands::lock_unlock,
+            reminders::reminders_get,
+            reminders::reminders_set,
+            reminders::autostart_get,
+            reminders::autostart_set,
+            reminders::window_main_show,
             demo::demo_start,
             demo::demo_mailbox,
             registration::insurer_get,
@@ -124,6 +137,25 @@ fn sync_plan() -> kenpo_core::scheduler::Plan {
     plan
 }
 
+/// The argument autostart launches the app with: start in the tray.
+const HIDDEN: &str = "--hidden";
+
+/// The generated commands; debug builds also answer the tests' clock.
+fn invoke_handler(
+    builder: &tauri_specta::Builder<tauri::Wry>,
+) -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    let commands = builder.invoke_handler();
+    #[cfg(debug_assertions)]
+    let test_clock = test_clock::handler();
+    move |invoke| {
+        #[cfg(debug_assertions)]
+        if invoke.message.command() == "debug_clock_set" {
+            return test_clock(invoke);
+        }
+        commands(invoke)
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -135,16 +167,19 @@ pub fn run() {
         // First: a second launch (e.g. a mailed kenpodesk:// link) hands its
         // link to this instance and exits.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
+            // Also the way back to a window hidden in the tray.
+            window::show_main(app);
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_shell::init())
-        .invoke_handler(builder.invoke_handler())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![HIDDEN]),
+        ))
+        .invoke_handler(invoke_handler(&builder))
+        .on_window_event(window::on_event)
         .setup(move |app| {
             builder.mount_events(app);
             let data_dir = app.path().app_data_dir()?;
@@ -153,6 +188,12 @@ pub fn run() {
             let mut options = kenpo_core::desk::DeskOptions::new(&data_dir);
             options.events = std::sync::Arc::new(events::ShellEvents(app.handle().clone()));
             options.plan = sync_plan();
+            #[cfg(debug_assertions)]
+            let test_clock = test_clock::from_env();
+            #[cfg(debug_assertions)]
+            {
+                options.clock = test_clock.clone();
+            }
             let desk = tauri::async_runtime::block_on(kenpo_core::desk::Desk::open(options));
             app.manage(AppState {
                 prefs: PrefsStore::new(&data_dir),
@@ -160,7 +201,16 @@ pub fn run() {
                 demo: demo::Demo::default(),
                 pending_link: std::sync::Mutex::new(None),
                 data_dir,
+                #[cfg(debug_assertions)]
+                test_clock,
             });
+            if let Err(err) = tray::build(app.handle()) {
+                tracing::warn!(%err, "no tray icon on this desktop");
+            }
+            // Started at login: hidden in the tray until asked for.
+            if !std::env::args().any(|a| a == HIDDEN) {
+                window::show_main(app.handle());
+            }
             {
                 use tauri_plugin_deep_link::DeepLinkExt;
                 // Where the OS knows no handler yet (a development build),

@@ -84,6 +84,22 @@ export const commands = {
 	/**  Locks the app now; `false` when the profile has no PIN. */
 	lockNow: () => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("lock_now")),
 	lockUnlock: (pin: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("lock_unlock", { pin })),
+	/**  The member's reminder schedule (the default until changed). */
+	remindersGet: () => typedError<Schedule_Serialize, CommandError_Serialize>(__TAURI_INVOKE("reminders_get")),
+	/**
+	 *  Keeps a schedule; answers it as kept (times sorted, repeats dropped).
+	 *  A bad one fails with `reminder_*` and its field.
+	 */
+	remindersSet: (schedule: Schedule_Deserialize) => typedError<Schedule_Serialize, CommandError_Serialize>(__TAURI_INVOKE("reminders_set", { schedule })),
+	/**  Whether the app starts at login (hidden in the tray). */
+	autostartGet: () => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("autostart_get")),
+	/**  Switches starting at login on or off; answers the state as it now is. */
+	autostartSet: (on: boolean) => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("autostart_set", { on })),
+	/**
+	 *  The tray menu's quick check-in window asks for the main window (e.g.
+	 *  to unlock).
+	 */
+	windowMainShow: () => __TAURI_INVOKE<void>("window_main_show"),
 	/**  Starts the demo insurer (or answers the one already running). */
 	demoStart: () => typedError<DemoInsurer, CommandError_Serialize>(__TAURI_INVOKE("demo_start")),
 	/**  The demo mailbox: the demo insurer's mails to `to`, newest last. */
@@ -114,9 +130,11 @@ export const commands = {
 
 /** Events */
 export const events = {
+	lockChanged: makeEvent<LockChanged, LockChanged>("lock://changed"),
 	pointsChanged: makeEvent<PointsChanged, PointsChanged>("points://changed"),
 	recordsChanged: makeEvent<RecordsChanged, RecordsChanged>("records://changed"),
 	syncStatus: makeEvent<SyncStatusChanged_Serialize, SyncStatusChanged_Deserialize>("sync://status"),
+	windowToday: makeEvent<OpenToday, OpenToday>("window://today"),
 };
 
 /* Types */
@@ -426,7 +444,7 @@ export type CoreErrorCode =
 /**  … and not containing the login ID. */
 "passphrase_contains_login_id" | 
 /**  The passphrase-wrapped key of this copy is damaged. */
-"wrapped_key_damaged";
+"wrapped_key_damaged" | "reminder_bad_time" | "reminder_too_many_times" | "reminder_bad_weekday" | "reminder_empty_quiet" | "reminder_snooze";
 
 /**  The CSV's words, in the UI's language (the UI owns its wording). */
 export type CsvWords = {
@@ -488,6 +506,13 @@ export type DependentRegistrationRequest = {
 	password: Secret,
 	notification_email: string,
 	nickname: string,
+};
+
+/**  Which entries a reminder is about. */
+export type Entries = {
+	steps: boolean,
+	weight: boolean,
+	goals: boolean,
 };
 
 /**
@@ -678,6 +703,14 @@ export type LedgerEntryInfo_Serialize = {
 /**  The UI language. Japanese first: it is the default. */
 export type Locale = "ja" | "en";
 
+/**
+ *  `lock://changed`: the app was locked from the tray (`locked`), or the
+ *  tray's ロック found no PIN to lock with (`!locked`: the UI asks for one).
+ */
+export type LockChanged = {
+	locked: boolean,
+};
+
 /**  What a login found. */
 export type LoggedIn = LoggedIn_Serialize | LoggedIn_Deserialize;
 
@@ -757,6 +790,9 @@ export type OfflineReason =
 "server_unavailable" | 
 /**  The request failed for another reason of the network. */
 "network_failed";
+
+/**  `window://today`: show Today (a reminder was clicked). */
+export type OpenToday = null;
 
 /**  What opens a PC's copy where no keychain holds its key. */
 export type PassphraseStep = 
@@ -935,6 +971,15 @@ export type ProfilesView_Serialize = {
 	passphrase_policy: PasswordPolicy,
 };
 
+/**
+ *  Hours in which nothing is shown, e.g. 22:00–07:00 (`to` not included;
+ *  it may be on the next day).
+ */
+export type Quiet = {
+	from: string,
+	to: string,
+};
+
 /**  The kinds of daily record. */
 export type RecordKind = "steps" | "weight" | "goal";
 
@@ -1001,6 +1046,47 @@ export type SandboxMail = {
 	sent_at: string,
 };
 
+/**  A member's reminders, kept per profile. */
+export type Schedule = Schedule_Serialize | Schedule_Deserialize;
+
+/**  A member's reminders, kept per profile. */
+export type Schedule_Deserialize = {
+	/**  Check-in reminders at all. */
+	enabled: boolean,
+	/**  The slots of a reminder day, sorted, without repeats. */
+	times: string[],
+	/**  ISO numbers: 1 Monday … 7 Sunday. */
+	weekdays: number[],
+	/**  Which of today's entries are reminded about. */
+	entries: Entries,
+	/**  No check-in reminder on public holidays. */
+	skip_holidays: boolean,
+	quiet?: Quiet | null,
+	/**  Warnings 30 and 7 days before points expire. */
+	points_expiry: boolean,
+	/**  A notice when the insurer posts a new お知らせ. */
+	notices: boolean,
+};
+
+/**  A member's reminders, kept per profile. */
+export type Schedule_Serialize = {
+	/**  Check-in reminders at all. */
+	enabled: boolean,
+	/**  The slots of a reminder day, sorted, without repeats. */
+	times: string[],
+	/**  ISO numbers: 1 Monday … 7 Sunday. */
+	weekdays: number[],
+	/**  Which of today's entries are reminded about. */
+	entries: Entries,
+	/**  No check-in reminder on public holidays. */
+	skip_holidays: boolean,
+	quiet: Quiet | null,
+	/**  Warnings 30 and 7 days before points expire. */
+	points_expiry: boolean,
+	/**  A notice when the insurer posts a new お知らせ. */
+	notices: boolean,
+};
+
 /**
  *  A password or token: serialized as the plain string it is, but never
  *  shown by `Debug`, so it cannot end up in a log by accident.
@@ -1019,7 +1105,12 @@ export type ShellErrorCode =
 /**  The demo insurer could not be started or read. */
 "demo_failed" | 
 /**  An export (CSV, PNG) could not be written where the member chose. */
-"export_failed";
+"export_failed" | 
+/**
+ *  Starting at login could not be switched (the desktop's autostart
+ *  folder or registry refused).
+ */
+"autostart_failed";
 
 /**  Runs of consecutive recorded days. */
 export type Streaks = Streaks_Serialize | Streaks_Deserialize;

@@ -75,6 +75,11 @@ pub enum ErrorCode {
     PassphraseContainsLoginId,
     /// The passphrase-wrapped key of this copy is damaged.
     WrappedKeyDamaged,
+    ReminderBadTime,
+    ReminderTooManyTimes,
+    ReminderBadWeekday,
+    ReminderEmptyQuiet,
+    ReminderSnooze,
 }
 
 impl ErrorCode {
@@ -114,6 +119,11 @@ impl ErrorCode {
             Self::PassphraseCommon => "passphrase_common",
             Self::PassphraseContainsLoginId => "passphrase_contains_login_id",
             Self::WrappedKeyDamaged => "wrapped_key_damaged",
+            Self::ReminderBadTime => "reminder_bad_time",
+            Self::ReminderTooManyTimes => "reminder_too_many_times",
+            Self::ReminderBadWeekday => "reminder_bad_weekday",
+            Self::ReminderEmptyQuiet => "reminder_empty_quiet",
+            Self::ReminderSnooze => "reminder_snooze",
         }
     }
 }

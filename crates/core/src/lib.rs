@@ -16,10 +16,13 @@
 //! - [`session`]: tokens, refreshed one at a time.
 //! - [`sync`]: one pass of push and pull that no bad item can stop.
 //! - [`scheduler`]: the background sync and the events it sends.
+//! - [`reminders`]: the background reminders (kenpo-domain decides).
+//! - [`clock`]: a settable clock, for the end-to-end tests.
 //! - [`views`]: what the screens show; [`history`]: what the 履歴 screens show.
 //! - [`error`]: the one table of error codes; [`prefs`]: display preferences.
 
 pub mod client;
+pub mod clock;
 pub mod desk;
 pub mod error;
 pub mod history;
@@ -28,6 +31,7 @@ pub mod keywrap;
 pub mod lock;
 pub mod prefs;
 pub mod profiles;
+pub mod reminders;
 pub mod scheduler;
 pub mod session;
 pub mod store;

@@ -1,6 +1,5 @@
 //! The core's background work for the profile in use: it syncs at start,
-//! every few minutes, soon after a local save (debounced), every half
-//! minute while the insurer cannot be reached (so that it catches up soon
+//! every few minutes, soon after a local save (debounced), every minute while the insurer cannot be reached (so that it catches up soon
 //! after the network comes back), and at once after the PC wakes from
 //! sleep. What it finds reaches the shell as [`DeskEvent`]s; no screen runs
 //! a timer for it.
@@ -79,6 +78,8 @@ pub enum DeskEvent {
     RecordsChanged,
     /// `points://changed`: the ledger moved.
     PointsChanged,
+    /// A reminder is due: the shell shows it as a desktop notification.
+    Reminder(kenpo_domain::reminder::Reminder),
 }
 
 /// Where events go (the shell forwards them to the UI).
@@ -114,8 +115,10 @@ impl Default for Plan {
         Self {
             every: Duration::from_secs(5 * 60),
             after_save: Duration::from_secs(2),
-            offline_retry: Duration::from_secs(30),
-            tick: Duration::from_secs(15),
+            // Nothing in the background wakes more often than once a
+            // minute (the app idles in the tray).
+            offline_retry: Duration::from_secs(60),
+            tick: Duration::from_secs(60),
             retry: Retry::default(),
         }
     }

@@ -94,11 +94,8 @@ impl<'de> Deserialize<'de> for DayTime {
 
 #[cfg(feature = "specta")]
 impl specta::Type for DayTime {
-    fn inline(
-        type_map: &mut specta::TypeCollection,
-        generics: specta::Generics<'_>,
-    ) -> specta::datatype::DataType {
-        <String as specta::Type>::inline(type_map, generics)
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        <String as specta::Type>::definition(types)
     }
 }
 

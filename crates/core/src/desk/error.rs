@@ -4,6 +4,7 @@
 use kenpo_domain::api::ErrorCode as ApiErrorCode;
 use kenpo_domain::entry::EntryError;
 use kenpo_domain::password::PasswordRefusal;
+use kenpo_domain::reminder::ReminderError;
 
 use crate::client::ClientError;
 use crate::error::{Coded, ErrorCode};
@@ -11,6 +12,7 @@ use crate::keychain::KeychainError;
 use crate::keywrap::WrapError;
 use crate::lock::Closed;
 use crate::profiles::{MigrateError, ProfilesIo};
+use crate::reminders::RemindersError;
 use crate::store::LocalError;
 use crate::sync::SyncError;
 
@@ -56,6 +58,8 @@ pub enum DeskError {
     PassphraseRefused(PasswordRefusal),
     #[error("the passphrase-wrapped key is damaged: {0}")]
     WrappedKeyDamaged(String),
+    #[error(transparent)]
+    Reminders(#[from] RemindersError),
 }
 
 impl Coded for DeskError {
@@ -89,6 +93,16 @@ impl Coded for DeskError {
                 PasswordRefusal::ContainsLoginId => ErrorCode::PassphraseContainsLoginId,
             },
             Self::WrappedKeyDamaged(_) => ErrorCode::WrappedKeyDamaged,
+            Self::Reminders(err) => match err {
+                RemindersError::Local(err) => err.code(),
+                RemindersError::Snooze => ErrorCode::ReminderSnooze,
+                RemindersError::Schedule(err) => match err {
+                    ReminderError::BadTime => ErrorCode::ReminderBadTime,
+                    ReminderError::TooManyTimes => ErrorCode::ReminderTooManyTimes,
+                    ReminderError::BadWeekday => ErrorCode::ReminderBadWeekday,
+                    ReminderError::EmptyQuiet => ErrorCode::ReminderEmptyQuiet,
+                },
+            },
         }
     }
 }
@@ -133,6 +147,14 @@ impl DeskError {
             Self::Entry(EntryError::FutureDate) => Some("date".to_owned()),
             Self::Entry(_) => Some("value".to_owned()),
             Self::PinFormat | Self::PinMismatch => Some("pin".to_owned()),
+            Self::Reminders(RemindersError::Schedule(err)) => Some(
+                match err {
+                    ReminderError::BadTime | ReminderError::TooManyTimes => "times",
+                    ReminderError::BadWeekday => "weekdays",
+                    ReminderError::EmptyQuiet => "quiet",
+                }
+                .to_owned(),
+            ),
             Self::PassphraseMismatch { .. } | Self::PassphraseRefused(_) => {
                 Some("passphrase".to_owned())
             }

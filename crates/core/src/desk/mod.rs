@@ -14,6 +14,8 @@ mod history;
 mod keys;
 mod lock;
 mod member;
+mod reminders;
+pub use reminders::TrayStatus;
 
 pub use error::{DeskError, DeskResult};
 
@@ -29,6 +31,7 @@ use crate::client::InsurerClient;
 use crate::keychain::{Keychain, KeychainError, account};
 use crate::lock::{Gate, PIN_ATTEMPTS};
 use crate::profiles::{Profile, ProfileBook, profile_id};
+use crate::reminders::Reminders;
 use crate::scheduler::{EventSink, NoEvents, Plan, Syncer, now_jst};
 use crate::session::Session;
 use crate::store::LocalStore;
@@ -67,7 +70,9 @@ struct Active {
     session: Option<Arc<Session>>,
     window: EntryWindow,
     syncer: Arc<Syncer>,
+    reminders: Arc<Reminders>,
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    reminders_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Active {
@@ -166,13 +171,21 @@ impl Desk {
             self.events.clone(),
             self.plan,
         );
+        let reminders = Reminders::new(
+            store.clone(),
+            window,
+            self.clock.clone(),
+            self.events.clone(),
+        );
         let active = Arc::new(Active {
             id,
             store,
             session,
             window,
             syncer: syncer.clone(),
+            reminders: reminders.clone(),
             task: Mutex::new(None),
+            reminders_task: Mutex::new(None),
         });
         match self.gate.replace(active.clone(), locked) {
             Ok(old) => {
@@ -180,6 +193,10 @@ impl Desk {
                     retire(&old).await;
                 }
                 *active.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(syncer.start());
+                *active
+                    .reminders_task
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some(reminders.start());
                 Ok(())
             }
             Err(refused) => {
@@ -355,6 +372,21 @@ impl Desk {
 /// Stops a profile's background sync (letting a sync under way finish,
 /// for a while) and closes its data.
 async fn retire(active: &Active) {
+    active.reminders.stop();
+    let reminders = active
+        .reminders_task
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    if let Some(task) = reminders {
+        // It only reads and notes: nothing is lost by not waiting long.
+        if tokio::time::timeout(Duration::from_secs(1), task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the reminders task did not stop in time");
+        }
+    }
     active.syncer.stop();
     let task = active.task.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(mut task) = task

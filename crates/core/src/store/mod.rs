@@ -11,6 +11,7 @@
 mod feed;
 mod history;
 mod outbox;
+mod settings;
 
 use std::fmt;
 use std::path::Path;
