@@ -31,6 +31,10 @@ use thirtyfour::prelude::*;
 
 pub use thirtyfour;
 
+mod shell;
+pub mod tray;
+pub mod x11;
+
 /// How long to wait for the app or a daemon before calling it broken.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -348,6 +352,7 @@ impl Desktop {
             .args(args)
             .env("DISPLAY", &self.display)
             .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("HOME", self.home.path())
             .env("XDG_DATA_HOME", self.home.path().join("data"))
             .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env("XDG_CACHE_HOME", self.home.path().join("cache"))
@@ -396,6 +401,8 @@ impl Desktop {
                 // tauri-driver passes its environment on to the app.
                 .env("DISPLAY", &self.display)
                 .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+                // Also the home of what ignores XDG (autostart's ~/.config).
+                .env("HOME", self.home.path())
                 .env("XDG_DATA_HOME", self.home.path().join("data"))
                 .env("XDG_CONFIG_HOME", self.home.path().join("config"))
                 .env("XDG_CACHE_HOME", self.home.path().join("cache"))

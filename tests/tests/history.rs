@@ -14,21 +14,6 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "a long walk every day";
 
-/// Starts the demo insurer from the login screen; its address.
-async fn start_demo(app: &App) -> anyhow::Result<String> {
-    let default = app.testid("login-server").await?.prop("value").await?;
-    app.click("demo-start").await?;
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let value = app.testid("login-server").await?.prop("value").await?;
-        if value != default {
-            return Ok(value.unwrap_or_default());
-        }
-        anyhow::ensure!(Instant::now() < deadline, "the demo insurer did not start");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// The steps the insurer holds for 山田 太郎, by day.
 async fn insurer_steps(
     server: &str,
@@ -148,17 +133,7 @@ fn answer_save_dialog(display: &str, path: &std::path::Path) -> anyhow::Result<(
 async fn the_demo_members_history_arrives_with_the_first_sync() -> anyhow::Result<()> {
     let desktop = Desktop::start("history")?;
     let app = desktop.launch().await?;
-    let server = start_demo(&app).await?;
-    app.fill("login-id", "U100001").await?;
-    app.fill("password", "19800101").await?;
-    app.click("login-submit").await?;
-    app.testid("password-change").await?;
-    app.fill("current-password", "19800101").await?;
-    app.fill("new-password", PASSWORD).await?;
-    app.fill("new-password-confirm", PASSWORD).await?;
-    app.click("password-change-submit").await?;
-    app.testid("today").await?;
-    app.wait_attr("sync-state", "data-state", "synced").await?;
+    let server = app.demo_member(PASSWORD).await?;
 
     app.click("tab-history").await?;
     app.testid("history-calendar").await?;

@@ -10,23 +10,6 @@ use serde_json::Value;
 const EMAIL: &str = "misaki@example.jp";
 const PASSWORD: &str = "sakura-mochi-2026";
 
-async fn start_demo(app: &App) -> anyhow::Result<String> {
-    let default = app.testid("login-server").await?.prop("value").await?;
-    app.click("demo-start").await?;
-    let deadline = std::time::Instant::now() + PATIENCE;
-    loop {
-        let value = app.testid("login-server").await?.prop("value").await?;
-        if value != default {
-            return Ok(value.unwrap_or_default());
-        }
-        anyhow::ensure!(
-            std::time::Instant::now() < deadline,
-            "the demo insurer did not start"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-}
-
 /// Clicks the newest mail's link in the demo mailbox.
 async fn use_newest_link(app: &App, mails_before: usize) -> anyhow::Result<()> {
     let deadline = std::time::Instant::now() + PATIENCE;
@@ -57,7 +40,7 @@ async fn use_newest_link(app: &App, mails_before: usize) -> anyhow::Result<()> {
 async fn a_newcomer_registers_with_the_demo_mailbox_and_reaches_today() -> anyhow::Result<()> {
     let desktop = Desktop::start("registration_email")?;
     let app = desktop.launch().await?;
-    let server = start_demo(&app).await?;
+    let server = app.start_demo().await?;
 
     // 1. メールアドレス
     app.click("register-start").await?;
@@ -141,7 +124,7 @@ async fn a_newcomer_registers_with_the_demo_mailbox_and_reaches_today() -> anyho
 async fn a_mailed_link_opened_by_a_second_launch_reaches_the_running_app() -> anyhow::Result<()> {
     let desktop = Desktop::start("registration_deep_link")?;
     let app = desktop.launch().await?;
-    let server = start_demo(&app).await?;
+    let server = app.start_demo().await?;
     app.click("register-start").await?;
     app.fill("reg-email", EMAIL).await?;
     app.click("reg-email-submit").await?;

@@ -2,13 +2,24 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
-import { events, type ProfilesView_Serialize } from "./bindings";
+import { events, type ProfilesView_Serialize, type Schedule_Serialize } from "./bindings";
 import "./lib/i18n";
-import { todayJst } from "./lib/jst";
+import { addDays, todayJst } from "./lib/jst";
 import ja from "./locales/ja.json";
 import { dayView, fail, hanako, type Handler, mockCommands, profilesView, syncStatus } from "./test/ipc";
 
 afterEach(() => clearMocks());
+
+const schedule: Schedule_Serialize = {
+  enabled: true,
+  times: ["12:30", "17:30"],
+  weekdays: [1, 2, 3, 4, 5],
+  entries: { steps: true, weight: true, goals: true },
+  skip_holidays: true,
+  quiet: null,
+  points_expiry: true,
+  notices: true,
+};
 
 /**
  * A core with Hanako's profile, her PIN 2468 (five wrong PINs end her
@@ -183,16 +194,59 @@ describe("App", () => {
     expect(calls.of("sync_status_get"), "the sync state lives in the member area").toHaveLength(1);
   });
 
-  it("switches between 今日 and ポイント with the tabs (履歴 sits between them)", async () => {
-    core({ active: hanako });
+  it("switches between 今日 and ポイント with the tabs (履歴 sits between them, 設定 comes last)", async () => {
+    core({ active: hanako }, { reminders_get: () => schedule, autostart_get: () => false });
     render(App);
     await fireEvent.click(await screen.findByRole("tab", { name: "ポイント" }));
     expect((await screen.findByTestId("points-balance")).textContent?.trim()).toBe("1,234ポイント");
     expect(screen.getByRole("tab", { name: "ポイント" }).getAttribute("aria-selected")).toBe("true");
-    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["今日", "履歴", "ポイント"]);
+    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["今日", "履歴", "ポイント", "設定"]);
     await fireEvent.keyDown(screen.getByRole("tab", { name: "ポイント" }), { key: "ArrowRight" });
-    expect(screen.getByRole("tab", { name: "今日" }).getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByRole("tab", { name: "設定" }).getAttribute("aria-selected")).toBe("true");
     expect(screen.queryByTestId("points-balance")).toBeNull();
+    expect(await screen.findByTestId("reminders-enabled")).toBeTruthy();
+    expect(screen.getByTestId("notification-test")).toBeTruthy();
+    await fireEvent.keyDown(screen.getByRole("tab", { name: "設定" }), { key: "ArrowRight" });
+    expect(screen.getByRole("tab", { name: "今日" }).getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("a clicked reminder (window://today) brings Today back at today, from another tab or another day", async () => {
+    const calls = core({ active: hanako });
+    render(App);
+    await vi.waitFor(() => expect(screen.getByTestId("today-date").dataset.date).toBe(todayJst()));
+    await fireEvent.click(screen.getByTestId("day-prev"));
+    await vi.waitFor(() => expect(screen.getByTestId("today-date").dataset.date).toBe(addDays(todayJst(), -1)));
+    await events.windowToday.emit();
+    await vi.waitFor(() => expect(screen.getByTestId("today-date").dataset.date).toBe(todayJst()));
+
+    await fireEvent.click(screen.getByRole("tab", { name: "ポイント" }));
+    expect(await screen.findByTestId("points")).toBeTruthy();
+    await events.windowToday.emit();
+    await vi.waitFor(() => expect(screen.getByRole("tab", { name: "今日" }).getAttribute("aria-selected")).toBe("true"));
+    expect(screen.getByTestId("today-date").dataset.date).toBe(todayJst());
+    expect(screen.queryByTestId("points")).toBeNull();
+    expect(calls.of("day_get").at(-1)).toEqual({ date: todayJst() });
+  });
+
+  it("the tray's ロック (lock://changed) shows the lock screen, or asks for a PIN when there is none", async () => {
+    let locked = false;
+    core({ active: hanako }, { profiles_get: () => profilesView({ active: hanako, has_pin: true, locked }) });
+    render(App);
+    expect(await screen.findByTestId("member-name")).toBeTruthy();
+    locked = true;
+    await events.lockChanged.emit({ locked: true });
+    expect(await screen.findByTestId("lock-screen")).toBeTruthy();
+    expect(screen.queryByTestId("member-name")).toBeNull();
+  });
+
+  it("the tray's ロック without a PIN opens the PIN form, as 「ロック」 does", async () => {
+    const calls = core({ active: hanako, has_pin: false });
+    render(App);
+    expect(await screen.findByTestId("member-name")).toBeTruthy();
+    await events.lockChanged.emit({ locked: false });
+    expect((await screen.findByTestId("pin-reason")).textContent).toBe(ja["lock.no_pin"]);
+    expect(screen.queryByTestId("lock-screen")).toBeNull();
+    expect(calls.of("lock_now")).toEqual([]);
   });
 
   it("logs out back to the start screen", async () => {

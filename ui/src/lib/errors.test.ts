@@ -64,4 +64,11 @@ describe("errorMessage", () => {
     expect(errorMessage(error("pin_attempts_exceeded")).key).toBe("error.pin_attempts_exceeded");
     expect(errorMessage(error("demo_failed")).key).toBe("error.demo_failed");
   });
+
+  it("says why a reminder schedule or starting at login was refused", () => {
+    expect(errorMessage(error("reminder_empty_quiet")).key).toBe("error.reminder_empty_quiet");
+    expect(errorMessage(error("reminder_too_many_times")).key).toBe("error.reminder_too_many_times");
+    expect(ja["error.reminder_too_many_times"]).toBe("通知する時刻は1日6つまでです。");
+    expect(errorMessage(error("autostart_failed")).key).toBe("error.autostart_failed");
+  });
 });

@@ -42,8 +42,14 @@ export const COMMAND_ERROR_KEYS: Record<CommandErrorCode, string> = {
   passphrase_common: "error.passphrase_common",
   passphrase_contains_login_id: "error.passphrase_contains_login_id",
   wrapped_key_damaged: "error.wrapped_key_damaged",
+  reminder_bad_time: "error.reminder_bad_time",
+  reminder_too_many_times: "error.reminder_too_many_times",
+  reminder_bad_weekday: "error.reminder_bad_weekday",
+  reminder_empty_quiet: "error.reminder_empty_quiet",
+  reminder_snooze: "error.reminder_snooze",
   demo_failed: "error.demo_failed",
   export_failed: "error.export_failed",
+  autostart_failed: "error.autostart_failed",
 };
 
 /** Why the insurer could not be reached, said in the member's words. */

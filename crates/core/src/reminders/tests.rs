@@ -141,13 +141,15 @@ async fn a_snooze_holds_the_reminder_then_brings_it_back() {
 async fn a_schedule_is_kept_normalised_and_bad_ones_are_refused() {
     let (_dir, reminders, _clock, _caught) = setup("2026-12-02T09:00:00+09:00").await;
     assert_eq!(reminders.schedule().await.unwrap(), Schedule::default());
-    let mut schedule = Schedule::default();
-    schedule.times = vec![
-        "17:30".parse().unwrap(),
-        "09:00".parse().unwrap(),
-        "09:00".parse().unwrap(),
-    ];
-    schedule.weekdays = vec![5, 1];
+    let schedule = Schedule {
+        times: vec![
+            "17:30".parse().unwrap(),
+            "09:00".parse().unwrap(),
+            "09:00".parse().unwrap(),
+        ],
+        weekdays: vec![5, 1],
+        ..Schedule::default()
+    };
     let kept = reminders.set_schedule(schedule).await.unwrap();
     assert_eq!(
         kept.times,
@@ -156,8 +158,10 @@ async fn a_schedule_is_kept_normalised_and_bad_ones_are_refused() {
     assert_eq!(kept.weekdays, vec![1, 5]);
     assert_eq!(reminders.schedule().await.unwrap(), kept);
 
-    let mut bad = Schedule::default();
-    bad.weekdays = vec![8];
+    let bad = Schedule {
+        weekdays: vec![8],
+        ..Schedule::default()
+    };
     assert!(matches!(
         reminders.set_schedule(bad).await,
         Err(RemindersError::Schedule(ReminderError::BadWeekday))

@@ -327,9 +327,11 @@ proptest! {
         day in 0u32..60,
         gap_end in 0u16..(24 * 60),
     ) {
-        let mut schedule = Schedule::default();
-        schedule.weekdays = (1..=7).collect();
-        schedule.skip_holidays = false;
+        let schedule = Schedule {
+            weekdays: (1..=7).collect(),
+            skip_holidays: false,
+            ..Schedule::default()
+        };
         let date = d(2027, 1, 1) + Duration::days(i64::from(day));
         let woke = at(date, DayTime(gap_end));
         // Asleep from midnight to `woke`, then awake each minute to the day's end.
@@ -413,8 +415,10 @@ fn a_pc_off_on_the_thirtieth_day_warns_the_next_day_it_runs() {
 
 #[test]
 fn schedules_that_cannot_be_are_refused() {
-    let mut s = Schedule::default();
-    s.weekdays = vec![0];
+    let mut s = Schedule {
+        weekdays: vec![0],
+        ..Schedule::default()
+    };
     assert_eq!(s.clone().normalised(), Err(ReminderError::BadWeekday));
     s.weekdays = vec![5, 1, 1];
     s.times = vec![
