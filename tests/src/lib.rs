@@ -31,6 +31,7 @@ use thirtyfour::prelude::*;
 
 pub use thirtyfour;
 
+pub mod procs;
 mod shell;
 pub mod tray;
 pub mod x11;

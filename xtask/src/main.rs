@@ -606,6 +606,21 @@ impl Workspace {
                 "--ignored",
                 "--nocapture",
             ])
+            .env("KENPO_APP_BIN", &app))?;
+        // Hidden in the tray: memory, and CPU over a minute.
+        run(self
+            .cargo()
+            .args([
+                "test",
+                "--release",
+                "-p",
+                "kenpo-e2e",
+                "--test",
+                "tray_bench",
+                "--",
+                "--ignored",
+                "--nocapture",
+            ])
             .env("KENPO_APP_BIN", &app))
     }
 }

@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use kenpo_e2e::procs::{memory_kib, process_tree};
 use kenpo_e2e::{Guard, VirtualDisplay};
 
 /// A point inside the header, and the header's colour (`--brand` in ui/src/app.css).
@@ -80,56 +81,11 @@ fn startup(app: &std::path::Path) -> Result<Sample> {
     // Let the page settle before reading memory.
     std::thread::sleep(Duration::from_secs(3));
     let pids = process_tree(app.id());
-    let (mut rss_kib, mut pss_kib) = (0, 0);
-    for pid in &pids {
-        let rollup =
-            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-        rss_kib += field_kib(&rollup, "Rss:");
-        pss_kib += field_kib(&rollup, "Pss:");
-    }
+    let (rss_kib, pss_kib) = memory_kib(&pids);
     Ok(Sample {
         first_paint,
         rss_kib,
         pss_kib,
         processes: pids.len(),
     })
-}
-
-/// `root` and all its descendants.
-fn process_tree(root: u32) -> Vec<u32> {
-    let mut parent_of = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-        // The command name is in parentheses and may hold spaces: read after the last ')'.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        if let Some(ppid) = ppid {
-            parent_of.push((pid, ppid));
-        }
-    }
-    let mut tree = vec![root];
-    let mut i = 0;
-    while let Some(&parent) = tree.get(i) {
-        tree.extend(
-            parent_of
-                .iter()
-                .filter(|(_, pp)| *pp == parent)
-                .map(|(p, _)| *p),
-        );
-        i += 1;
-    }
-    tree
-}
-
-fn field_kib(text: &str, name: &str) -> u64 {
-    text.lines()
-        .find(|line| line.starts_with(name))
-        .and_then(|line| line.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
