@@ -44,8 +44,14 @@ pub async fn prefs_get(state: State<'_, AppState>) -> Result<Prefs, CommandError
 
 #[tauri::command]
 #[specta::specta]
-pub async fn prefs_set(state: State<'_, AppState>, prefs: Prefs) -> Result<Prefs, CommandError> {
+pub async fn prefs_set(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    prefs: Prefs,
+) -> Result<Prefs, CommandError> {
     state.prefs.save(&prefs)?;
+    // The tray menu speaks the new language too.
+    crate::tray::refresh(&app);
     Ok(prefs)
 }
 

@@ -76,6 +76,17 @@ async fn wait_until(
     Ok(())
 }
 
+/// The header's 表示言語 switch.
+async fn switch_language(app: &App, lang: &str) -> anyhow::Result<()> {
+    app.find(kenpo_e2e::thirtyfour::By::Css(format!(
+        "[data-testid='language-switch'] button[data-value='{lang}']"
+    )))
+    .await?
+    .click()
+    .await?;
+    Ok(())
+}
+
 /// Types into a record field and commits it with Enter.
 async fn enter(app: &App, id: &str, value: &str) -> anyhow::Result<()> {
     app.fill(id, &format!("{value}\u{E007}")).await
@@ -242,6 +253,12 @@ async fn the_tray_menu_checks_in_quickly_reopens_and_quits_with_the_demo_insurer
     wait_until("the window hiding", || Ok(!x11.shown(TITLE)?)).await?;
     tray.click("開く").await?;
     wait_until("the window coming back", || x11.shown(TITLE)).await?;
+
+    // The menu speaks the language the member switches to.
+    switch_language(&app, "en").await?;
+    tray.wait_for_label("Today's check-in").await?;
+    switch_language(&app, "ja").await?;
+    tray.wait_for_label("今日の記録").await?;
 
     // 終了 ends the app, and the demo insurer with it.
     let demo_data = desktop.app_data_dir().join("demo-insurer");
