@@ -286,6 +286,13 @@ pub async fn lock_set(state: State<'_, AppState>, pin: Option<String>) -> Result
 #[specta::specta]
 pub async fn lock_now(app: AppHandle, state: State<'_, AppState>) -> Result<bool, CommandError> {
     let locked = state.desk.lock();
+    if locked {
+        // The quick check-in window closes its form too.
+        use tauri_specta::Event;
+        if let Err(err) = (crate::window::LockChanged { locked }).emit(&app) {
+            tracing::warn!(%err, "the lock was not told to the windows");
+        }
+    }
     crate::tray::refresh(&app);
     Ok(locked)
 }

@@ -303,3 +303,52 @@ async fn autostart_on_writes_the_login_entry_and_off_removes_it() -> anyhow::Res
     app.quit().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_app_reminds_without_saying_what_and_opens_at_the_lock_screen()
+-> anyhow::Result<()> {
+    let desktop = Desktop::start("reminders_locked")?;
+    let tray = desktop.tray_host().await?;
+    let day = working_day();
+    let app = desktop
+        .launch_with(&[("KENPO_DESK_TEST_CLOCK", &at(day, "11:00:00"))])
+        .await?;
+    app.demo_member(PASSWORD).await?;
+
+    // The tray's ロック without a PIN asks for one in the window.
+    tray.click("ロック").await?;
+    app.testid("pin-form").await?;
+    app.fill("pin-new", "2468").await?;
+    app.fill("pin-confirm", "2468").await?;
+    app.click("pin-submit").await?;
+    app.testid("pin-done").await?;
+
+    // With one, it locks: the window shows the lock screen, the menu
+    // nothing private, and 今日の記録 cannot be chosen.
+    tray.click("ロック").await?;
+    app.testid("lock-screen").await?;
+    let menu = tray.wait_for_label("ロック中").await?;
+    assert!(menu.iter().all(|e| !e.label.contains("未送信")), "{menu:?}");
+    assert!(
+        menu.iter().any(|e| e.label == "今日の記録" && !e.enabled),
+        "{menu:?}"
+    );
+
+    let shown = app.set_clock(&at(day, "12:30:05")).await?;
+    assert_eq!(
+        check_ins(&shown),
+        1,
+        "a locked app still reminds: {shown:?}"
+    );
+    desktop.wait_for_notification().await?;
+    desktop.dunstctl(&["action", "0"])?;
+    app.testid("lock-screen").await?;
+    let mut seen = Vec::new();
+    assert_eq!(
+        bodies(&desktop, &mut seen)?,
+        vec!["今日の記録がまだ済んでいません".to_owned()],
+        "locked: nothing of what is missing"
+    );
+    app.quit().await?;
+    Ok(())
+}
