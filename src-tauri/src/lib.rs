@@ -8,6 +8,7 @@ pub mod demo;
 mod error;
 pub mod events;
 pub mod history;
+pub mod notices;
 pub mod notify;
 pub mod registration;
 pub mod reminders;
@@ -92,6 +93,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::lock_set,
             commands::lock_now,
             commands::lock_unlock,
+            notices::notices_get,
+            notices::notice_read,
             reminders::reminders_get,
             reminders::reminders_set,
             reminders::autostart_get,

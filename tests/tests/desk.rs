@@ -419,3 +419,45 @@ async fn a_copy_whose_key_was_lost_is_set_aside_and_filled_again_from_the_insure
     );
     desk2.shutdown().await;
 }
+
+#[tokio::test]
+async fn notices_come_with_the_sync_and_stay_read_across_a_restart() {
+    let insurer = Insurer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let keychain = Keychain::in_memory("jp.kenpodesk.test");
+    let first = kenpo_insurer::admin::post_notice(&insurer.server.state, "健診のご案内", "本文1")
+        .await
+        .unwrap();
+    let second =
+        kenpo_insurer::admin::post_notice(&insurer.server.state, "ポイント交換のお知らせ", "本文2")
+            .await
+            .unwrap();
+    {
+        let desk = desk(data.path(), &keychain).await;
+        desk.login(&insurer.base, "U100001", &secret(PASSWORD))
+            .await
+            .unwrap();
+        desk.sync().await.unwrap();
+        let view = desk.notices().await.unwrap();
+        let ids: Vec<i64> = view.notices.iter().map(|n| n.notice.id).collect();
+        assert_eq!(ids, vec![second, first], "newest first");
+        assert_eq!(view.unread, 2);
+        // Opened twice at once: read once, both answers agree.
+        let (a, b) = tokio::join!(desk.notice_read(first), desk.notice_read(first));
+        assert_eq!(a.unwrap().unread, 1);
+        assert_eq!(b.unwrap().unread, 1);
+        desk.shutdown().await;
+    }
+    let desk = desk(data.path(), &keychain).await;
+    let (profiles, _) = desk.profiles().unwrap();
+    desk.open_profile(&profiles[0].id).await.unwrap();
+    let view = desk.notices().await.unwrap();
+    assert_eq!(view.unread, 1);
+    assert!(view.notices.iter().any(|n| n.notice.id == first && n.read));
+    assert!(
+        view.notices
+            .iter()
+            .any(|n| n.notice.id == second && !n.read)
+    );
+    desk.shutdown().await;
+}

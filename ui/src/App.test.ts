@@ -36,6 +36,7 @@ function core(start: Partial<ProfilesView_Serialize>, handlers: Record<string, H
     sync_now: () => syncStatus("synced"),
     check_in: () => ({ date: todayJst(), points_granted: 0 }),
     points_get: () => ({ balance: 1234, offline: false, summary: null, ledger: [] }),
+    notices_get: () => ({ notices: [], unread: 0 }),
     lock_now: () => {
       view = { ...view, locked: true };
       return true;
@@ -194,20 +195,62 @@ describe("App", () => {
     expect(calls.of("sync_status_get"), "the sync state lives in the member area").toHaveLength(1);
   });
 
-  it("switches between 今日 and ポイント with the tabs (履歴 sits between them, 設定 comes last)", async () => {
+  it("switches between 今日 and ポイント with the tabs (履歴 sits between them, お知らせ then 設定 come last)", async () => {
     core({ active: hanako }, { reminders_get: () => schedule, autostart_get: () => false });
     render(App);
     await fireEvent.click(await screen.findByRole("tab", { name: "ポイント" }));
     expect((await screen.findByTestId("points-balance")).textContent?.trim()).toBe("1,234ポイント");
     expect(screen.getByRole("tab", { name: "ポイント" }).getAttribute("aria-selected")).toBe("true");
-    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["今日", "履歴", "ポイント", "設定"]);
+    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["今日", "履歴", "ポイント", "お知らせ", "設定"]);
     await fireEvent.keyDown(screen.getByRole("tab", { name: "ポイント" }), { key: "ArrowRight" });
+    expect(screen.getByRole("tab", { name: "お知らせ" }).getAttribute("aria-selected")).toBe("true");
+    expect(await screen.findByTestId("notices-empty")).toBeTruthy();
+    await fireEvent.keyDown(screen.getByRole("tab", { name: "お知らせ" }), { key: "ArrowRight" });
     expect(screen.getByRole("tab", { name: "設定" }).getAttribute("aria-selected")).toBe("true");
     expect(screen.queryByTestId("points-balance")).toBeNull();
     expect(await screen.findByTestId("reminders-enabled")).toBeTruthy();
     expect(screen.getByTestId("notification-test")).toBeTruthy();
     await fireEvent.keyDown(screen.getByRole("tab", { name: "設定" }), { key: "ArrowRight" });
     expect(screen.getByRole("tab", { name: "今日" }).getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("counts the unread notices on the お知らせ tab from any tab, again after a sync and as they are read", async () => {
+    const notice = (id: number, read: boolean) => ({
+      notice: { id, title: `お知らせ${id}`, body: "本文", published_at: "2026-12-02T09:00:00+09:00" },
+      read,
+    });
+    let notices = [notice(2, false), notice(1, true)];
+    const view = () => ({ notices, unread: notices.filter((item) => !item.read).length });
+    const calls = core(
+      { active: hanako },
+      {
+        notices_get: view,
+        notice_read: ({ id }) => {
+          notices = notices.map((item) => (item.notice.id === id ? { ...item, read: true } : item));
+          return view();
+        },
+      },
+    );
+    render(App);
+    const tab = await screen.findByTestId("tab-notices");
+    await vi.waitFor(() => expect(screen.getByTestId("notices-unread").textContent).toBe("1"));
+    expect(screen.getByRole("tab", { name: "お知らせ（未読1件）" })).toBe(tab);
+    expect(screen.getByTestId("tab-today").getAttribute("aria-selected")).toBe("true");
+
+    // A sync brought two more.
+    notices = [notice(4, false), notice(3, false), ...notices];
+    const asked = calls.of("notices_get").length;
+    await events.syncStatus.emit(syncStatus("synced", { running: true }));
+    await events.syncStatus.emit(syncStatus("synced"));
+    await vi.waitFor(() => expect(screen.getByTestId("notices-unread").textContent).toBe("3"));
+    expect(calls.of("notices_get")).toHaveLength(asked + 1);
+    expect(tab.getAttribute("aria-label")).toBe("お知らせ（未読3件）");
+
+    await fireEvent.click(tab);
+    for (const open of (await screen.findAllByTestId("notice-open")).slice(0, 3)) await fireEvent.click(open);
+    await vi.waitFor(() => expect(screen.queryByTestId("notices-unread")).toBeNull());
+    expect(tab.getAttribute("aria-label")).toBeNull();
+    expect(tab.textContent).toBe("お知らせ");
   });
 
   it("a clicked reminder (window://today) brings Today back at today, from another tab or another day", async () => {

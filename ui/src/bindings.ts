@@ -84,6 +84,10 @@ export const commands = {
 	/**  Locks the app now; `false` when the profile has no PIN. */
 	lockNow: () => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("lock_now")),
 	lockUnlock: (pin: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("lock_unlock", { pin })),
+	/**  The insurer's notices as last synced, newest first, with what is unread. */
+	noticesGet: () => typedError<NoticesView, CommandError_Serialize>(__TAURI_INVOKE("notices_get")),
+	/**  Marks a notice read (the member opened it); the screen as it now is. */
+	noticeRead: (id: number) => typedError<NoticesView, CommandError_Serialize>(__TAURI_INVOKE("notice_read", { id })),
 	/**  The member's reminder schedule (the default until changed). */
 	remindersGet: () => typedError<Schedule_Serialize, CommandError_Serialize>(__TAURI_INVOKE("reminders_get")),
 	/**
@@ -770,6 +774,26 @@ export type MonthView_Serialize = {
 	month: number,
 	today: string,
 	days: CalendarDay_Serialize[],
+};
+
+/**  A notice from the insurer (新着お知らせ). */
+export type Notice = {
+	id: number,
+	title: string,
+	body: string,
+	published_at: string,
+};
+
+/**  One notice and whether the member has opened it. */
+export type NoticeItem = {
+	notice: Notice,
+	read: boolean,
+};
+
+/**  The お知らせ screen: newest first, and how many are unread. */
+export type NoticesView = {
+	notices: NoticeItem[],
+	unread: number,
 };
 
 /**

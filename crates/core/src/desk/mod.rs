@@ -14,7 +14,9 @@ mod history;
 mod keys;
 mod lock;
 mod member;
+mod notices;
 mod reminders;
+pub use notices::{NoticeItem, NoticesView};
 pub use reminders::TrayStatus;
 
 pub use error::{DeskError, DeskResult};
@@ -93,6 +95,8 @@ pub struct Desk {
     /// One passphrase step at a time: two choices at once would each make
     /// a key, and the copy could be left with the other's wrapped key.
     passphrase_turn: tokio::sync::Mutex<()>,
+    /// One change of the read notices at a time.
+    notices_turn: tokio::sync::Mutex<()>,
     clock: Arc<dyn Clock>,
     events: Arc<dyn EventSink>,
     plan: Plan,
@@ -132,6 +136,7 @@ impl Desk {
             events: options.events,
             plan: options.plan,
             gate: Gate::default(),
+            notices_turn: tokio::sync::Mutex::new(()),
         };
         if desk.keychain_missing.is_none()
             && let Err(err) = desk.book.migrate(&desk.keychain).await
