@@ -37,7 +37,7 @@ async fn notices_arrive_unread_and_opening_one_reads_it() -> anyhow::Result<()> 
         .await?
         .click()
         .await?;
-    app.find(By::Css(&format!(
+    app.find(By::Css(format!(
         "[data-testid='notice'][data-id='{id}'][data-read='true']"
     )))
     .await?;
@@ -54,7 +54,7 @@ async fn notices_arrive_unread_and_opening_one_reads_it() -> anyhow::Result<()> 
     app.click("profile-open").await?;
     app.testid("today").await?;
     app.click("tab-notices").await?;
-    app.find(By::Css(&format!(
+    app.find(By::Css(format!(
         "[data-testid='notice'][data-id='{id}'][data-read='true']"
     )))
     .await?;
