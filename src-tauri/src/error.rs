@@ -64,6 +64,26 @@ impl CommandError {
     }
 }
 
+impl CommandError {
+    /// An error of the core's table raised by the shell itself.
+    pub fn core(code: CoreCode, message: impl ToString) -> Self {
+        Self {
+            code: ErrorCode::Core(code),
+            message: message.to_string(),
+            api_code: None,
+            field: None,
+            offline: None,
+            wait_secs: None,
+        }
+    }
+
+    /// The form field the error belongs to.
+    pub fn field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
+    }
+}
+
 impl From<kenpo_core::desk::DeskError> for CommandError {
     fn from(err: kenpo_core::desk::DeskError) -> Self {
         Self {

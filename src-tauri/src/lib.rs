@@ -7,6 +7,7 @@ pub mod commands;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod exchange;
 pub mod history;
 pub mod notices;
 pub mod notify;
@@ -95,6 +96,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::lock_unlock,
             notices::notices_get,
             notices::notice_read,
+            exchange::catalog_get,
+            exchange::exchange_quote,
+            exchange::exchange_place,
+            exchange::exchange_drop,
+            exchange::orders_get,
+            exchange::exchange_cancel,
+            exchange::postal_lookup,
             reminders::reminders_get,
             reminders::reminders_set,
             reminders::autostart_get,

@@ -88,6 +88,29 @@ export const commands = {
 	noticesGet: () => typedError<NoticesView, CommandError_Serialize>(__TAURI_INVOKE("notices_get")),
 	/**  Marks a notice read (the member opened it); the screen as it now is. */
 	noticeRead: (id: number) => typedError<NoticesView, CommandError_Serialize>(__TAURI_INVOKE("notice_read", { id })),
+	/**
+	 *  The catalog with pictures, the balance, a pending order and the last
+	 *  address.
+	 */
+	catalogGet: () => typedError<CatalogView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("catalog_get")),
+	/**
+	 *  Checks an order and keeps it for confirmation: the lots it draws from
+	 *  and the balance after.
+	 */
+	exchangeQuote: (itemId: string, quantity: number, address: ShippingAddress_Deserialize) => typedError<ExchangeQuote_Serialize, CommandError_Serialize>(__TAURI_INVOKE("exchange_quote", { itemId, quantity, address })),
+	/**  Places the confirmed order (once, however often it is pressed). */
+	exchangePlace: (key: string) => typedError<ExchangeCreated, CommandError_Serialize>(__TAURI_INVOKE("exchange_place", { key })),
+	/**  Drops the order waiting for confirmation or for an answer. */
+	exchangeDrop: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("exchange_drop")),
+	/**  The member's orders, newest first. */
+	ordersGet: () => typedError<OrdersView, CommandError_Serialize>(__TAURI_INVOKE("orders_get")),
+	/**  Cancels an order not yet shipped; the orders as they now are. */
+	exchangeCancel: (exchangeId: number) => typedError<OrdersView, CommandError_Serialize>(__TAURI_INVOKE("exchange_cancel", { exchangeId })),
+	/**
+	 *  The areas of a 7-digit postal code, from the codes shipped in the app
+	 *  (no network); empty for a code Japan Post does not list.
+	 */
+	postalLookup: (code: string) => typedError<PostalArea[], CommandError_Serialize>(__TAURI_INVOKE("postal_lookup", { code })),
 	/**  The member's reminder schedule (the default until changed). */
 	remindersGet: () => typedError<Schedule_Serialize, CommandError_Serialize>(__TAURI_INVOKE("reminders_get")),
 	/**
@@ -284,6 +307,101 @@ export type Captcha = {
 	image_png: string,
 };
 
+/**  One item as the exchange screen shows it. */
+export type CatalogEntry = CatalogEntry_Serialize | CatalogEntry_Deserialize;
+
+/**  One item as the exchange screen shows it. */
+export type CatalogEntry_Deserialize = {
+	item: CatalogItem_Deserialize,
+	/**
+	 *  The picture as a `data:` URL, when the item has one and it was
+	 *  fetched (now or earlier).
+	 */
+	picture?: string | null,
+	/**  In stock and within the balance now. */
+	affordable: boolean,
+};
+
+/**  One item as the exchange screen shows it. */
+export type CatalogEntry_Serialize = {
+	item: CatalogItem_Serialize,
+	/**
+	 *  The picture as a `data:` URL, when the item has one and it was
+	 *  fetched (now or earlier).
+	 */
+	picture: string | null,
+	/**  In stock and within the balance now. */
+	affordable: boolean,
+};
+
+/**  One item of the goods catalog. */
+export type CatalogItem = CatalogItem_Serialize | CatalogItem_Deserialize;
+
+/**  One item of the goods catalog. */
+export type CatalogItem_Deserialize = {
+	/**  The insurer's item code, e.g. `coffee-gift`. */
+	id: string,
+	name: string,
+	description: string,
+	points: number,
+	stock: number,
+	/**
+	 *  The item's picture: a path on the same server
+	 *  (`/api/v1/catalog/{id}/image?v=…`, a new `v` whenever it changes);
+	 *  `null` when the item has none.
+	 */
+	image_url?: string | null,
+};
+
+/**  One item of the goods catalog. */
+export type CatalogItem_Serialize = {
+	/**  The insurer's item code, e.g. `coffee-gift`. */
+	id: string,
+	name: string,
+	description: string,
+	points: number,
+	stock: number,
+	/**
+	 *  The item's picture: a path on the same server
+	 *  (`/api/v1/catalog/{id}/image?v=…`, a new `v` whenever it changes);
+	 *  `null` when the item has none.
+	 */
+	image_url: string | null,
+};
+
+/**  The exchange screen. */
+export type CatalogView = CatalogView_Serialize | CatalogView_Deserialize;
+
+/**  The exchange screen. */
+export type CatalogView_Deserialize = {
+	items: CatalogEntry_Deserialize[],
+	balance: number,
+	/**  The insurer did not answer: the catalog and balance of the last sync. */
+	offline: boolean,
+	/**
+	 *  An order confirmed and not settled (e.g. sent while the network
+	 *  broke off): to send again or to drop.
+	 */
+	pending?: PendingOrder_Deserialize | null,
+	/**  The last order's address, for the form. */
+	address?: ShippingAddress_Deserialize | null,
+};
+
+/**  The exchange screen. */
+export type CatalogView_Serialize = {
+	items: CatalogEntry_Serialize[],
+	balance: number,
+	/**  The insurer did not answer: the catalog and balance of the last sync. */
+	offline: boolean,
+	/**
+	 *  An order confirmed and not settled (e.g. sent while the network
+	 *  broke off): to send again or to drop.
+	 */
+	pending: PendingOrder_Serialize | null,
+	/**  The last order's address, for the form. */
+	address: ShippingAddress_Serialize | null,
+};
+
 /**  Which characters a password may consist of. */
 export type CharacterRule = 
 /**  Any printable character: no control characters. */
@@ -448,7 +566,23 @@ export type CoreErrorCode =
 /**  … and not containing the login ID. */
 "passphrase_contains_login_id" | 
 /**  The passphrase-wrapped key of this copy is damaged. */
-"wrapped_key_damaged" | "reminder_bad_time" | "reminder_too_many_times" | "reminder_bad_weekday" | "reminder_empty_quiet" | "reminder_snooze";
+"wrapped_key_damaged" | "reminder_bad_time" | "reminder_too_many_times" | "reminder_bad_weekday" | "reminder_empty_quiet" | "reminder_snooze" | 
+/**  The item is no longer in the catalog. */
+"unknown_item" | 
+/**  Not as many in stock as ordered. */
+"out_of_stock" | 
+/**  The balance usable today is less than the order. */
+"insufficient_points" | 
+/**
+ *  No order is waiting for this confirmation (it was placed or
+ *  dropped, or another was prepared since).
+ */
+"exchange_not_prepared" | 
+/**
+ *  An order was sent without an answer: send it again or drop it
+ *  before preparing another.
+ */
+"exchange_unsettled";
 
 /**  The CSV's words, in the UI's language (the UI owns its wording). */
 export type CsvWords = {
@@ -525,10 +659,93 @@ export type Entries = {
  */
 export type EntryWindow = number;
 
+/**  201 answer to an exchange. */
+export type ExchangeCreated = {
+	exchange_id: number,
+	points_spent: number,
+	balance: number,
+};
+
+/**  One of the member's orders. */
+export type ExchangeInfo = {
+	exchange_id: number,
+	item_id: string,
+	item_name: string,
+	quantity: number,
+	points_spent: number,
+	status: ExchangeStatus,
+	ordered_at: string,
+	updated_at: string,
+};
+
+/**  What the confirmation shows before an order is placed. */
+export type ExchangeQuote = ExchangeQuote_Serialize | ExchangeQuote_Deserialize;
+
+/**  What the confirmation shows before an order is placed. */
+export type ExchangeQuote_Deserialize = {
+	/**  The Idempotency-Key of this order: placing it twice orders once. */
+	key: string,
+	item: CatalogItem_Deserialize,
+	quantity: number,
+	points: number,
+	/**  The points taken from each expiry day, soonest first. */
+	lots: Expiring[],
+	balance: number,
+	balance_after: number,
+	/**  The address as checked (postal code as 123-4567, phone as digits). */
+	address: ShippingAddress_Deserialize,
+};
+
+/**  What the confirmation shows before an order is placed. */
+export type ExchangeQuote_Serialize = {
+	/**  The Idempotency-Key of this order: placing it twice orders once. */
+	key: string,
+	item: CatalogItem_Serialize,
+	quantity: number,
+	points: number,
+	/**  The points taken from each expiry day, soonest first. */
+	lots: Expiring[],
+	balance: number,
+	balance_after: number,
+	/**  The address as checked (postal code as 123-4567, phone as digits). */
+	address: ShippingAddress_Serialize,
+};
+
+/**
+ *  Where an order is: ordered → shipped → delivered, or cancelled before
+ *  shipping (with the points returned).
+ */
+export type ExchangeStatus = "ordered" | "shipped" | "delivered" | "cancelled";
+
 /**  Points that expire on one day. */
 export type Expiring = {
 	expires_on: string,
 	points: number,
+};
+
+/**  The expiry planner: "1,240ポイントが2027年3月31日に失効します". */
+export type ExpiryPlan = ExpiryPlan_Serialize | ExpiryPlan_Deserialize;
+
+/**  The expiry planner: "1,240ポイントが2027年3月31日に失効します". */
+export type ExpiryPlan_Deserialize = {
+	expires_on: string,
+	points: number,
+	/**
+	 *  Catalog items (in stock, as last fetched) the points would buy one
+	 *  of, dearest first.
+	 */
+	within_reach: CatalogItem_Deserialize[],
+};
+
+/**  The expiry planner: "1,240ポイントが2027年3月31日に失効します". */
+export type ExpiryPlan_Serialize = {
+	expires_on: string,
+	points: number,
+	/**
+	 *  Catalog items (in stock, as last fetched) the points would buy one
+	 *  of, dearest first.
+	 */
+	within_reach: CatalogItem_Serialize[],
 };
 
 /**  One fiscal year's totals. */
@@ -704,6 +921,36 @@ export type LedgerEntryInfo_Serialize = {
 	note: string | null,
 };
 
+/**  A ledger line with what the statement's filters need. */
+export type LedgerLine = LedgerLine_Serialize | LedgerLine_Deserialize;
+
+/**  A ledger line with what the statement's filters need. */
+export type LedgerLine_Deserialize = {
+	entry: LedgerEntryInfo_Deserialize,
+	kind: LineKind,
+	/**  The fiscal year by its starting year (2026 = 2026年度). */
+	fiscal_year: number,
+};
+
+/**  A ledger line with what the statement's filters need. */
+export type LedgerLine_Serialize = {
+	entry: LedgerEntryInfo_Serialize,
+	kind: LineKind,
+	/**  The fiscal year by its starting year (2026 = 2026年度). */
+	fiscal_year: number,
+};
+
+/**  What a ledger line is, for the statement's filter. */
+export type LineKind = 
+/**  Points granted (a rule, a campaign, registration). */
+"earned" | 
+/**  Points spent on an exchange. */
+"spent" | 
+/**  The points of a cancelled exchange, back. */
+"returned" | 
+/**  Points written off at their expiry. */
+"expired";
+
 /**  The UI language. Japanese first: it is the default. */
 export type Locale = "ja" | "en";
 
@@ -818,6 +1065,12 @@ export type OfflineReason =
 /**  `window://today`: show Today (a reminder was clicked). */
 export type OpenToday = null;
 
+/**  The member's orders, newest first. */
+export type OrdersView = {
+	orders: ExchangeInfo[],
+	offline: boolean,
+};
+
 /**  What opens a PC's copy where no keychain holds its key. */
 export type PassphraseStep = 
 /**  A first copy on this PC: the member chooses a passphrase for it. */
@@ -858,6 +1111,29 @@ export type PasswordPolicy = {
 export type PasswordResetCompletion = {
 	token: Secret,
 	new_password: Secret,
+};
+
+/**  An order confirmed and not yet settled. */
+export type PendingOrder = PendingOrder_Serialize | PendingOrder_Deserialize;
+
+/**  An order confirmed and not yet settled. */
+export type PendingOrder_Deserialize = {
+	quote: ExchangeQuote_Deserialize,
+	/**
+	 *  It went out at least once without an answer: the server may have
+	 *  taken it, and only its own key may settle it.
+	 */
+	sent: boolean,
+};
+
+/**  An order confirmed and not yet settled. */
+export type PendingOrder_Serialize = {
+	quote: ExchangeQuote_Serialize,
+	/**
+	 *  It went out at least once without an answer: the server may have
+	 *  taken it, and only its own key may settle it.
+	 */
+	sent: boolean,
 };
 
 /**  A points rule as members see it. */
@@ -905,7 +1181,12 @@ export type PointsView_Deserialize = {
 	/**  From the server when it answered; else the last synced ledger. */
 	summary?: PointsSummary | null,
 	balance: number,
-	ledger: LedgerEntryInfo_Deserialize[],
+	/**  The whole ledger as last synced, newest first. */
+	ledger: LedgerLine_Deserialize[],
+	/**  The fiscal years the ledger has lines in, newest first. */
+	fiscal_years: number[],
+	/**  The next points to expire, and what they would still buy. */
+	next_expiry?: ExpiryPlan_Deserialize | null,
 	offline: boolean,
 };
 
@@ -914,8 +1195,21 @@ export type PointsView_Serialize = {
 	/**  From the server when it answered; else the last synced ledger. */
 	summary: PointsSummary | null,
 	balance: number,
-	ledger: LedgerEntryInfo_Serialize[],
+	/**  The whole ledger as last synced, newest first. */
+	ledger: LedgerLine_Serialize[],
+	/**  The fiscal years the ledger has lines in, newest first. */
+	fiscal_years: number[],
+	/**  The next points to expire, and what they would still buy. */
+	next_expiry: ExpiryPlan_Serialize | null,
 	offline: boolean,
+};
+
+/**  One area a postal code covers. */
+export type PostalArea = {
+	prefecture: string,
+	city: string,
+	/**  町域; empty where Japan Post lists none (以下に掲載がない場合). */
+	town: string,
 };
 
 export type Prefs = {
@@ -1135,6 +1429,31 @@ export type ShellErrorCode =
  *  folder or registry refused).
  */
 "autostart_failed";
+
+/**  Where the goods go. Check with [`ShippingAddress::checked`]. */
+export type ShippingAddress = ShippingAddress_Serialize | ShippingAddress_Deserialize;
+
+/**  Where the goods go. Check with [`ShippingAddress::checked`]. */
+export type ShippingAddress_Deserialize = {
+	name: string,
+	postal_code: string,
+	prefecture: string,
+	city: string,
+	line1: string,
+	line2?: string | null,
+	phone: string,
+};
+
+/**  Where the goods go. Check with [`ShippingAddress::checked`]. */
+export type ShippingAddress_Serialize = {
+	name: string,
+	postal_code: string,
+	prefecture: string,
+	city: string,
+	line1: string,
+	line2?: string,
+	phone: string,
+};
 
 /**  Runs of consecutive recorded days. */
 export type Streaks = Streaks_Serialize | Streaks_Deserialize;

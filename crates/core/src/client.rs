@@ -23,6 +23,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Coded, ErrorCode as CoreCode, OfflineReason};
 
+mod portal;
+pub use portal::Picture;
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ClientError {
     /// No answer: no network, the server is down, or it timed out.

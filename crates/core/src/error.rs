@@ -80,6 +80,18 @@ pub enum ErrorCode {
     ReminderBadWeekday,
     ReminderEmptyQuiet,
     ReminderSnooze,
+    /// The item is no longer in the catalog.
+    UnknownItem,
+    /// Not as many in stock as ordered.
+    OutOfStock,
+    /// The balance usable today is less than the order.
+    InsufficientPoints,
+    /// No order is waiting for this confirmation (it was placed or
+    /// dropped, or another was prepared since).
+    ExchangeNotPrepared,
+    /// An order was sent without an answer: send it again or drop it
+    /// before preparing another.
+    ExchangeUnsettled,
 }
 
 impl ErrorCode {
@@ -124,6 +136,11 @@ impl ErrorCode {
             Self::ReminderBadWeekday => "reminder_bad_weekday",
             Self::ReminderEmptyQuiet => "reminder_empty_quiet",
             Self::ReminderSnooze => "reminder_snooze",
+            Self::UnknownItem => "unknown_item",
+            Self::OutOfStock => "out_of_stock",
+            Self::InsufficientPoints => "insufficient_points",
+            Self::ExchangeNotPrepared => "exchange_not_prepared",
+            Self::ExchangeUnsettled => "exchange_unsettled",
         }
     }
 }

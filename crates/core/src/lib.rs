@@ -29,6 +29,7 @@ pub mod history;
 pub mod keychain;
 pub mod keywrap;
 pub mod lock;
+pub mod postal;
 pub mod prefs;
 pub mod profiles;
 pub mod reminders;

@@ -1,8 +1,11 @@
 //! What the screens show, built from the local store: one type per view.
 
 use chrono::NaiveDate;
-use kenpo_domain::api::{ErrorCode as ApiErrorCode, LedgerEntryInfo, PointsSummary, RecordValue};
+use kenpo_domain::api::{
+    CatalogItem, ErrorCode as ApiErrorCode, LedgerEntryInfo, PointsSummary, RecordValue,
+};
 use kenpo_domain::entry::{EntryDay, EntryWindow, Goal, GoalId, RecordKind};
+use kenpo_domain::statement::{LineKind, fiscal_year_of};
 use serde::Serialize;
 
 use crate::profiles::Profile;
@@ -50,8 +53,45 @@ pub struct PointsView {
     pub summary: Option<PointsSummary>,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub balance: i64,
-    pub ledger: Vec<LedgerEntryInfo>,
+    /// The whole ledger as last synced, newest first.
+    pub ledger: Vec<LedgerLine>,
+    /// The fiscal years the ledger has lines in, newest first.
+    pub fiscal_years: Vec<i32>,
+    /// The next points to expire, and what they would still buy.
+    pub next_expiry: Option<ExpiryPlan>,
     pub offline: bool,
+}
+
+/// A ledger line with what the statement's filters need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LedgerLine {
+    pub entry: LedgerEntryInfo,
+    pub kind: LineKind,
+    /// The fiscal year by its starting year (2026 = 2026年度).
+    pub fiscal_year: i32,
+}
+
+impl From<LedgerEntryInfo> for LedgerLine {
+    fn from(entry: LedgerEntryInfo) -> Self {
+        Self {
+            kind: LineKind::of(&entry),
+            fiscal_year: fiscal_year_of(&entry),
+            entry,
+        }
+    }
+}
+
+/// The expiry planner: "1,240ポイントが2027年3月31日に失効します".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExpiryPlan {
+    pub expires_on: NaiveDate,
+    #[cfg_attr(feature = "specta", specta(type = i32))]
+    pub points: i64,
+    /// Catalog items (in stock, as last fetched) the points would buy one
+    /// of, dearest first.
+    pub within_reach: Vec<CatalogItem>,
 }
 
 /// What a login found.

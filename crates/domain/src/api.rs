@@ -1064,6 +1064,12 @@ pub struct CatalogItem {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub points: i64,
     pub stock: u32,
+    /// The item's picture: a path on the same server
+    /// (`/api/v1/catalog/{id}/image?v=…`, a new `v` whenever it changes);
+    /// `null` when the item has none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub image_url: Option<String>,
 }
 
 /// `GET /api/v1/catalog`.
@@ -1224,9 +1230,7 @@ impl ShippingAddress {
             }
             Ok(value.to_owned())
         };
-        let postal = digits_only(&self.postal_code)
-            .filter(|d| d.len() == 7)
-            .ok_or(AddressError::PostalCode)?;
+        let postal = postal_code_digits(&self.postal_code).ok_or(AddressError::PostalCode)?;
         let phone = digits_only(&self.phone)
             .filter(|d| (10..=11).contains(&d.len()) && d.starts_with('0'))
             .ok_or(AddressError::Phone)?;
@@ -1248,6 +1252,12 @@ impl ShippingAddress {
             phone,
         })
     }
+}
+
+/// The 7 digits of a postal code as typed (full-width digits, spaces and
+/// hyphens accepted, as in [`ShippingAddress::checked`]).
+pub fn postal_code_digits(input: &str) -> Option<String> {
+    digits_only(input).filter(|d| d.len() == 7)
 }
 
 /// The digits of a number typed with full-width digits, spaces and hyphens;
@@ -1829,9 +1839,9 @@ mod tests {
     #[test]
     fn catalog_and_exchange_bodies() {
         round_trip::<Catalog>(json!({"items": [
-            {"id": "coffee-gift", "name": "キーコーヒー コーヒーギフト", "description": "", "points": 1895, "stock": 10},
-            {"id": "pedometer", "name": "歩数計 ホワイト", "description": "", "points": 2600, "stock": 5},
-            {"id": "rice-5kg", "name": "新潟県産こしひかり 5kg", "description": "", "points": 4373, "stock": 0}
+            {"id": "coffee-gift", "name": "キーコーヒー コーヒーギフト", "description": "", "points": 1895, "stock": 10, "image_url": "/api/v1/catalog/coffee-gift/image?v=0123456789abcdef"},
+            {"id": "pedometer", "name": "歩数計 ホワイト", "description": "", "points": 2600, "stock": 5, "image_url": null},
+            {"id": "rice-5kg", "name": "新潟県産こしひかり 5kg", "description": "", "points": 4373, "stock": 0, "image_url": null}
         ]}));
         let request: ExchangeRequest = round_trip(json!({
             "item_id": "pedometer", "quantity": 1,

@@ -246,6 +246,7 @@
 pub mod api;
 pub mod entry;
 pub mod error;
+pub mod exchange;
 pub mod health;
 pub mod history;
 pub mod id;
@@ -255,6 +256,7 @@ pub mod passphrase;
 pub mod password;
 pub mod points;
 pub mod reminder;
+pub mod statement;
 pub mod time;
 #[cfg(all(test, feature = "openapi"))]
 mod wire_schema;

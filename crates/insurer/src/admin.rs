@@ -11,9 +11,11 @@ use kenpo_domain::points::{Activity, Grant, Period, RuleCode};
 use crate::csv_file::{FileError, Problem};
 use crate::earning;
 use crate::http::AppState;
+use crate::images::ItemImage;
 use crate::imports;
 use crate::store::{
-    CheckupImport, CheckupMember, ExpirySummary, ImportSummary, RosterEntry, StoreError,
+    CatalogImport, CheckupImport, CheckupMember, ExpirySummary, ImportSummary, RosterEntry,
+    StoreError,
 };
 
 /// Ledger codes the server writes itself; no grant may use them.
@@ -96,9 +98,50 @@ pub async fn import_checkups(state: &AppState, text: &str) -> AdminResult<Import
     Ok(state.store.checkups_import(&rows, now).await?)
 }
 
-/// Imports the catalog (the whole catalog; all or nothing).
-pub async fn import_catalog(state: &AppState, text: &str) -> AdminResult<ImportSummary> {
-    let items = imports::parse_catalog(text)?;
+/// Where a catalog file's pictures are read from: by the name in its
+/// `image` column, the bytes or why they cannot be read.
+pub type Pictures<'a> = &'a (dyn Fn(&str) -> Result<Vec<u8>, String> + Sync);
+
+/// A catalog without pictures (the file names none).
+pub fn no_pictures(name: &str) -> Result<Vec<u8>, String> {
+    Err(format!("no picture {name} comes with this file"))
+}
+
+/// Imports the catalog (the whole catalog and its pictures; all or nothing:
+/// a picture that cannot be read or is not accepted refuses the file).
+pub async fn import_catalog(
+    state: &AppState,
+    text: &str,
+    pictures: Pictures<'_>,
+) -> AdminResult<ImportSummary> {
+    let rows = imports::parse_catalog(text)?;
+    let mut items = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    for row in rows {
+        let image = match &row.image {
+            None => None,
+            Some(name) => match pictures(name)
+                .and_then(|bytes| ItemImage::check(bytes).map_err(|err| format!("{name}: {err}")))
+            {
+                Ok(image) => Some(image),
+                Err(message) => {
+                    problems.push(Problem {
+                        line: row.line,
+                        field: Some("image"),
+                        message,
+                    });
+                    None
+                }
+            },
+        };
+        items.push(CatalogImport {
+            item: row.item,
+            image,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(FileError(problems).into());
+    }
     let now = state.clock.now().await?;
     Ok(state.store.catalog_import(&items, now).await?)
 }
@@ -241,7 +284,7 @@ pub async fn load_demo_history(state: &AppState) -> AdminResult<usize> {
 
 /// Loads the demo catalog, notices and FAQ (the demo roster comes with `demo`).
 pub async fn load_demo_content(state: &AppState) -> AdminResult<()> {
-    import_catalog(state, imports::DEMO_CATALOG_CSV).await?;
+    import_catalog(state, imports::DEMO_CATALOG_CSV, &imports::demo_picture).await?;
     import_faq(state, imports::DEMO_FAQ_CSV).await?;
     if state.store.notices().await?.is_empty() {
         for (title, body) in imports::DEMO_NOTICES {

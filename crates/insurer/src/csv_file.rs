@@ -36,6 +36,17 @@ pub fn field<T, E: fmt::Display>(name: &'static str, r: Result<T, E>) -> Result<
     r.map_err(|e| (Some(name), e.to_string()))
 }
 
+/// The fields of `text`'s header row (empty when it has none).
+pub fn header_of(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
+        .headers()
+        .map(|h| h.iter().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
 /// Reads `text` (a header row exactly `header`, then rows of `R`) and checks
 /// each row, with its line number, with `check`, which may also refuse a
 /// row for what came before it (a duplicate).

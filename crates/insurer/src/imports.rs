@@ -27,6 +27,9 @@ pub const CHECKUP_HEADER: [&str; 9] = [
     "health_age",
 ];
 pub const CATALOG_HEADER: [&str; 5] = ["id", "name", "description", "points", "stock"];
+/// The catalog's header when it names a picture for each item.
+pub const CATALOG_HEADER_WITH_IMAGE: [&str; 6] =
+    ["id", "name", "description", "points", "stock", "image"];
 pub const FAQ_HEADER: [&str; 3] = ["category", "question", "answer"];
 
 /// Longest name, question or title; longest description or answer.
@@ -124,6 +127,18 @@ struct CatalogCsv {
     description: String,
     points: String,
     stock: String,
+    #[serde(default)]
+    image: String,
+}
+
+/// One item of a catalog file, and the picture file it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogRow {
+    /// The row's line in the file.
+    pub line: u64,
+    pub item: CatalogItem,
+    /// A path relative to the catalog file's folder.
+    pub image: Option<String>,
 }
 
 fn short_text(name: &'static str, text: String, max: usize) -> Result<String, RowError> {
@@ -137,10 +152,16 @@ fn short_text(name: &'static str, text: String, max: usize) -> Result<String, Ro
     Ok(text)
 }
 
-/// Reads a catalog file: the whole catalog, each item once.
-pub fn parse_catalog(text: &str) -> Result<Vec<CatalogItem>, FileError> {
+/// Reads a catalog file: the whole catalog, each item once, with an
+/// optional last column `image` naming each item's picture file.
+pub fn parse_catalog(text: &str) -> Result<Vec<CatalogRow>, FileError> {
     let mut ids = HashSet::new();
-    csv_file::read(text, &CATALOG_HEADER, |row: CatalogCsv, _| {
+    let header: &[&str] = if csv_file::header_of(text).last().map(String::as_str) == Some("image") {
+        &CATALOG_HEADER_WITH_IMAGE
+    } else {
+        &CATALOG_HEADER
+    };
+    csv_file::read(text, header, |row: CatalogCsv, line| {
         let id = row.id;
         if id.is_empty()
             || id.len() > 64
@@ -174,12 +195,27 @@ pub fn parse_catalog(text: &str) -> Result<Vec<CatalogItem>, FileError> {
         } else {
             short_text("description", row.description, LONG_TEXT)?
         };
-        Ok(CatalogItem {
-            id,
-            name: short_text("name", row.name, SHORT_TEXT)?,
-            description,
-            points,
-            stock,
+        let image = match row.image.as_str() {
+            "" => None,
+            name if crate::images::is_plain_relative(name) => Some(row.image),
+            _ => {
+                return Err((
+                    Some("image"),
+                    "a file name beside the catalog file (no absolute path, no ..)".into(),
+                ));
+            }
+        };
+        Ok(CatalogRow {
+            line,
+            item: CatalogItem {
+                id,
+                name: short_text("name", row.name, SHORT_TEXT)?,
+                description,
+                points,
+                stock,
+                image_url: None,
+            },
+            image,
         })
     })
 }
@@ -227,13 +263,26 @@ pub fn check_notice(title: &str, body: &str) -> Result<(String, String), String>
 
 /// The demo catalog: DOMAIN.md's examples and a few more.
 pub const DEMO_CATALOG_CSV: &str = "\
-id,name,description,points,stock
-coffee-gift,コーヒーギフト,ドリップコーヒー 10袋入り,1895,50
-pedometer,歩数計,大きな画面の歩数計。電池付き,2600,20
-rice-5kg,お米 5kg,新米 5kg(精米),4373,30
-tea-set,緑茶セット,煎茶ティーバッグ 3種,1200,40
-towel,今治タオル,フェイスタオル 2枚組,1500,0
+id,name,description,points,stock,image
+coffee-gift,コーヒーギフト,ドリップコーヒー 10袋入り,1895,50,coffee-gift.png
+pedometer,歩数計,大きな画面の歩数計。電池付き,2600,20,pedometer.png
+rice-5kg,お米 5kg,新米 5kg(精米),4373,30,rice-5kg.png
+tea-set,緑茶セット,煎茶ティーバッグ 3種,1200,40,tea-set.png
+towel,今治タオル,フェイスタオル 2枚組,1500,0,towel.png
 ";
+
+/// The demo catalog's pictures, by the names in [`DEMO_CATALOG_CSV`].
+pub fn demo_picture(name: &str) -> Result<Vec<u8>, String> {
+    let bytes: &[u8] = match name {
+        "coffee-gift.png" => include_bytes!("../demo/catalog/coffee-gift.png"),
+        "pedometer.png" => include_bytes!("../demo/catalog/pedometer.png"),
+        "rice-5kg.png" => include_bytes!("../demo/catalog/rice-5kg.png"),
+        "tea-set.png" => include_bytes!("../demo/catalog/tea-set.png"),
+        "towel.png" => include_bytes!("../demo/catalog/towel.png"),
+        _ => return Err(format!("the demo has no picture {name}")),
+    };
+    Ok(bytes.to_vec())
+}
 
 /// The demo FAQ.
 pub const DEMO_FAQ_CSV: &str = "\
@@ -325,5 +374,20 @@ mod tests {
                 (6, Some("stock"))
             ]
         );
+    }
+
+    #[test]
+    fn a_catalog_may_name_pictures_beside_it_and_nowhere_else() {
+        let csv = "id,name,description,points,stock,image\na,A,,10,1,a.png\nb,B,,10,1,\nc,C,,10,1,../c.png\nd,D,,10,1,/etc/d.png\n";
+        let FileError(problems) = parse_catalog(csv).unwrap_err();
+        let found: Vec<(u64, Option<&str>)> = problems.iter().map(|p| (p.line, p.field)).collect();
+        assert_eq!(found, vec![(4, Some("image")), (5, Some("image"))]);
+        let rows =
+            parse_catalog("id,name,description,points,stock,image\na,A,,10,1,a.png\nb,B,,10,1,\n")
+                .unwrap();
+        assert_eq!(rows[0].image.as_deref(), Some("a.png"));
+        assert_eq!(rows[1].image, None);
+        let old = parse_catalog("id,name,description,points,stock\na,A,,10,1\n").unwrap();
+        assert_eq!(old[0].image, None);
     }
 }

@@ -21,6 +21,7 @@ pub mod csv_file;
 pub mod demo_history;
 pub mod earning;
 pub mod http;
+pub mod images;
 pub mod imports;
 pub mod mail;
 pub mod passwords;

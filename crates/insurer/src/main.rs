@@ -241,7 +241,12 @@ async fn run(state: &AppState, command: Command) -> Result<(), AdminError> {
         Command::Catalog {
             command: ImportCommand::Import { file },
         } => {
-            let summary = admin::import_catalog(state, &read(&file)?).await?;
+            // Pictures are named relative to the catalog file.
+            let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            let pictures = move |name: &str| {
+                std::fs::read(folder.join(name)).map_err(|err| format!("cannot read {name}: {err}"))
+            };
+            let summary = admin::import_catalog(state, &read(&file)?, &pictures).await?;
             println!(
                 "catalog imported: {} new, {} updated",
                 summary.inserted, summary.updated

@@ -82,3 +82,33 @@ fn staff_commands_apply_whole_files_or_nothing() {
     let output = run(d, &["exchanges", "ship", "1"]);
     assert!(String::from_utf8_lossy(&output.stderr).contains("no such order"));
 }
+
+#[test]
+fn catalog_pictures_are_read_beside_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let folder = d.join("goods");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("mug.png"), b"\x89PNG\r\n\x1a\nmug").unwrap();
+    let file = folder.join("catalog.csv");
+    std::fs::write(
+        &file,
+        "id,name,description,points,stock,image\nmug,マグカップ,,800,5,mug.png\n",
+    )
+    .unwrap();
+    let imported = stdout(&run(d, &["catalog", "import", file.to_str().unwrap()]));
+    assert!(imported.contains("catalog imported: 1 new"), "{imported}");
+
+    std::fs::write(
+        &file,
+        "id,name,description,points,stock,image\nmug,マグカップ,,800,5,missing.png\n",
+    )
+    .unwrap();
+    let output = run(d, &["catalog", "import", file.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        errors.contains("line 2: image: cannot read missing.png"),
+        "{errors}"
+    );
+}

@@ -85,6 +85,7 @@ async fn catalog(s: &TestServer, rows: &str) {
     admin::import_catalog(
         &s.server.state,
         &format!("id,name,description,points,stock\n{rows}"),
+        &admin::no_pictures,
     )
     .await
     .unwrap();

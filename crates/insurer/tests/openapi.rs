@@ -21,7 +21,7 @@ const REGENERATE: &str = "KENPO_WRITE_OPENAPI=1 cargo test -p kenpo-insurer --te
 /// success body (`None`: no body, or not one of ours).
 // A table: one endpoint a line reads better than rustfmt's layout.
 #[rustfmt::skip]
-const ENDPOINTS: [(&str, &str, u16, Option<&str>); 39] = [
+const ENDPOINTS: [(&str, &str, u16, Option<&str>); 40] = [
     ("get",    "/healthz",                         200, Some("Health")),
     ("get",    "/api/v1/openapi.json",             200, None),
     ("get",    "/api/v1/insurer",                  200, Some("InsurerInfo")),
@@ -55,6 +55,7 @@ const ENDPOINTS: [(&str, &str, u16, Option<&str>); 39] = [
     ("get",    "/api/v1/checkups",                 200, Some("CheckupList")),
     ("post",   "/api/v1/reports",                  201, Some("ReportCreated")),
     ("get",    "/api/v1/catalog",                  200, Some("Catalog")),
+    ("get",    "/api/v1/catalog/{id}/image",       200, None),
     ("post",   "/api/v1/exchanges",                201, Some("ExchangeCreated")),
     ("get",    "/api/v1/exchanges",                200, Some("ExchangeList")),
     ("post",   "/api/v1/exchanges/{id}/cancel",    200, Some("ExchangeInfo")),
@@ -64,7 +65,7 @@ const ENDPOINTS: [(&str, &str, u16, Option<&str>); 39] = [
 ];
 
 /// The paths anybody may call: everything else needs the bearer token.
-const PUBLIC: [&str; 16] = [
+const PUBLIC: [&str; 17] = [
     "/healthz",
     "/api/v1/openapi.json",
     "/api/v1/insurer",
@@ -77,6 +78,7 @@ const PUBLIC: [&str; 16] = [
     "/api/v1/sessions/refresh",
     "/api/v1/password-resets",
     "/api/v1/password-resets/complete",
+    "/api/v1/catalog/{id}/image",
     "/api/v1/notices",
     "/api/v1/faq",
     "/api/v1/inquiries",

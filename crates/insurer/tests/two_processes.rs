@@ -163,6 +163,7 @@ async fn two_processes_on_one_postgres_keep_every_count_exact() {
     admin::import_catalog(
         &staff,
         "id,name,description,points,stock\npen,ボールペン,,100,1000\nrice-5kg,お米 5kg,,100,3\n",
+        &admin::no_pictures,
     )
     .await
     .unwrap();

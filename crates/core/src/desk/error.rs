@@ -1,7 +1,7 @@
 //! The facade's error: every failure a screen can see, with its code from
 //! the core's one table.
 
-use kenpo_domain::api::ErrorCode as ApiErrorCode;
+use kenpo_domain::api::{AddressError, ErrorCode as ApiErrorCode};
 use kenpo_domain::entry::EntryError;
 use kenpo_domain::password::PasswordRefusal;
 use kenpo_domain::reminder::ReminderError;
@@ -60,6 +60,20 @@ pub enum DeskError {
     WrappedKeyDamaged(String),
     #[error(transparent)]
     Reminders(#[from] RemindersError),
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    #[error("order 1 to {} pieces", kenpo_domain::exchange::MAX_QUANTITY)]
+    Quantity,
+    #[error("the item is no longer in the catalog")]
+    UnknownItem,
+    #[error("not as many in stock")]
+    OutOfStock,
+    #[error("the points usable today are fewer than the order")]
+    InsufficientPoints,
+    #[error("no order waits for this confirmation")]
+    ExchangeNotPrepared,
+    #[error("an order was sent without an answer")]
+    ExchangeUnsettled,
 }
 
 impl Coded for DeskError {
@@ -93,6 +107,12 @@ impl Coded for DeskError {
                 PasswordRefusal::ContainsLoginId => ErrorCode::PassphraseContainsLoginId,
             },
             Self::WrappedKeyDamaged(_) => ErrorCode::WrappedKeyDamaged,
+            Self::Address(_) | Self::Quantity => ErrorCode::Validation,
+            Self::UnknownItem => ErrorCode::UnknownItem,
+            Self::OutOfStock => ErrorCode::OutOfStock,
+            Self::InsufficientPoints => ErrorCode::InsufficientPoints,
+            Self::ExchangeNotPrepared => ErrorCode::ExchangeNotPrepared,
+            Self::ExchangeUnsettled => ErrorCode::ExchangeUnsettled,
             Self::Reminders(err) => match err {
                 RemindersError::Local(err) => err.code(),
                 RemindersError::Snooze => ErrorCode::ReminderSnooze,
@@ -117,7 +137,7 @@ impl From<Closed> for DeskError {
 }
 
 impl DeskError {
-    fn client(&self) -> Option<&ClientError> {
+    pub(super) fn client(&self) -> Option<&ClientError> {
         match self {
             Self::Client(err) | Self::Sync(SyncError::Client(err)) => Some(err),
             _ => None,
@@ -158,6 +178,8 @@ impl DeskError {
             Self::PassphraseMismatch { .. } | Self::PassphraseRefused(_) => {
                 Some("passphrase".to_owned())
             }
+            Self::Address(err) => Some(err.field().to_owned()),
+            Self::Quantity => Some("quantity".to_owned()),
             _ => None,
         }
     }

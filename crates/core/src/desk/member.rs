@@ -3,12 +3,18 @@
 //! the lock first.
 
 use chrono::NaiveDate;
-use kenpo_domain::api::{CheckInResponse, ErrorCode as ApiErrorCode, Record, RecordValue, Secret};
+use kenpo_domain::api::{
+    CatalogItem, CheckInResponse, ErrorCode as ApiErrorCode, PointsSummary, Record, RecordValue,
+    Secret,
+};
 use kenpo_domain::entry::{Goal, GoalId, RecordKind};
+use kenpo_domain::exchange::within_reach;
+use kenpo_domain::ledger::remaining_by_expiry;
+use kenpo_domain::statement::{by_expiry, next_expiry};
 
 use super::{Active, Desk, DeskResult};
 use crate::scheduler::{SyncStatus, now_jst};
-use crate::views::{DayView, PointsView, day_view};
+use crate::views::{DayView, ExpiryPlan, LedgerLine, PointsView, day_view};
 
 impl Desk {
     /// Saves one value of one day on this PC at once, and the background
@@ -141,30 +147,58 @@ impl Desk {
         self.noted(&active, result)
     }
 
+    /// The points summary from the insurer; `None` when it does not answer.
+    pub(super) async fn points_summary(&self, active: &Active) -> Option<PointsSummary> {
+        let session = active.session.as_ref()?;
+        let client = session.client();
+        session
+            .authorized(|access| async move { client.points(&access).await })
+            .await
+            .ok()
+    }
+
     /// Balance, expiring points and the ledger: from the server when it
     /// answers, from the last sync when it does not.
     pub async fn points(&self) -> DeskResult<PointsView> {
         let active = self.gate.open()?;
-        let summary = match &active.session {
-            Some(session) => {
-                let client = session.client();
-                session
-                    .authorized(|access| async move { client.points(&access).await })
-                    .await
-                    .ok()
-            }
-            None => None,
-        };
-        let ledger = active.store.ledger(200).await?;
+        let summary = self.points_summary(&active).await;
+        let lines = active.store.ledger(u32::MAX).await?;
         let balance = match &summary {
             Some(s) => s.balance,
             None => active.store.balance().await?,
         };
+        let by_day = match &summary {
+            Some(s) => by_expiry(&s.lots),
+            None => {
+                let mut oldest_first = lines.clone();
+                oldest_first.reverse();
+                remaining_by_expiry(&oldest_first)
+            }
+        };
+        let catalog: Vec<CatalogItem> = active
+            .store
+            .setting(super::exchange::CATALOG)
+            .await?
+            .unwrap_or_default();
+        let next_expiry = next_expiry(&by_day, self.clock.today()).map(|e| ExpiryPlan {
+            expires_on: e.expires_on,
+            points: e.points,
+            within_reach: within_reach(&catalog, e.points)
+                .into_iter()
+                .cloned()
+                .collect(),
+        });
+        let ledger: Vec<LedgerLine> = lines.into_iter().map(LedgerLine::from).collect();
+        let mut fiscal_years: Vec<i32> = ledger.iter().map(|l| l.fiscal_year).collect();
+        fiscal_years.sort_unstable_by(|a, b| b.cmp(a));
+        fiscal_years.dedup();
         Ok(PointsView {
             offline: summary.is_none(),
             summary,
             balance,
             ledger,
+            fiscal_years,
+            next_expiry,
         })
     }
 }

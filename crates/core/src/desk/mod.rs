@@ -10,12 +10,14 @@
 //! table.
 
 mod error;
+mod exchange;
 mod history;
 mod keys;
 mod lock;
 mod member;
 mod notices;
 mod reminders;
+pub use exchange::{CatalogEntry, CatalogView, ExchangeQuote, OrdersView, PendingOrder};
 pub use notices::{NoticeItem, NoticesView};
 pub use reminders::TrayStatus;
 
@@ -97,6 +99,9 @@ pub struct Desk {
     passphrase_turn: tokio::sync::Mutex<()>,
     /// One change of the read notices at a time.
     notices_turn: tokio::sync::Mutex<()>,
+    /// One step of an exchange at a time: a double press must find the
+    /// first press's order, not prepare or send a second.
+    exchange_turn: tokio::sync::Mutex<()>,
     clock: Arc<dyn Clock>,
     events: Arc<dyn EventSink>,
     plan: Plan,
@@ -137,6 +142,7 @@ impl Desk {
             plan: options.plan,
             gate: Gate::default(),
             notices_turn: tokio::sync::Mutex::new(()),
+            exchange_turn: tokio::sync::Mutex::new(()),
         };
         if desk.keychain_missing.is_none()
             && let Err(err) = desk.book.migrate(&desk.keychain).await

@@ -11,6 +11,7 @@
 mod feed;
 mod history;
 mod outbox;
+mod pictures;
 mod settings;
 
 use std::fmt;

@@ -31,6 +31,14 @@ impl LocalStore {
         Ok(())
     }
 
+    pub async fn remove_setting(&self, key: &str) -> LocalResult<()> {
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The ids of the insurer's notices mirrored here.
     pub async fn notice_ids(&self) -> LocalResult<Vec<u64>> {
         let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM mirror WHERE kind = 'notice'")

@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use kenpo_domain::api::{
     Catalog, ErrorBody, ErrorCode, ErrorDetail, ExchangeCreated, ExchangeInfo, ExchangeList,
     ExchangeRequest,
@@ -13,8 +14,7 @@ use super::records::idempotency_key;
 use super::{ApiError, ApiJson, AppState, Member};
 use crate::store::NewExchange;
 
-/// Most pieces of one item in one order.
-pub const MAX_QUANTITY: u32 = 10;
+pub use kenpo_domain::exchange::MAX_QUANTITY;
 
 /// The goods catalog: items in stock and out of it.
 #[utoipa::path(
@@ -37,6 +37,72 @@ pub async fn catalog(
     Ok(Json(Catalog {
         items: state.store.catalog().await?,
     }))
+}
+
+/// An item's picture (no login needed: the catalog's pictures are public).
+///
+/// Its `image_url` names the picture's version, so the answer may be kept
+/// for ever; a changed picture gets a new URL.
+#[utoipa::path(
+    get,
+    path = "/catalog/{id}/image",
+    tag = "exchange",
+    operation_id = "catalog_image",
+    params(
+        ("id" = String, Path, description = "The item's id"),
+        ("v" = Option<String>, Query, description = "The picture's version, as in `image_url`"),
+    ),
+    responses(
+        (status = 200, description = "The picture (PNG, JPEG or WebP)",
+            content(
+                (Vec<u8> = "image/png"),
+                (Vec<u8> = "image/jpeg"),
+                (Vec<u8> = "image/webp"),
+            )),
+        (status = 304, description = "Not modified (`If-None-Match` named this picture)"),
+        (status = 404, description = "`not_found`: no such item on offer, or it has no picture",
+            body = ErrorBody),
+        (status = 500, response = Internal),
+    ),
+)]
+pub async fn image(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let image = state
+        .store
+        .catalog_image(&id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no picture of such an item"))?;
+    let etag = format!("\"{}\"", image.digest);
+    let cache = [
+        (header::ETAG, etag.clone()),
+        (
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable".to_owned(),
+        ),
+    ];
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((
+        cache,
+        [
+            (header::CONTENT_TYPE, image.content_type),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        image.bytes,
+    )
+        .into_response())
 }
 
 /// Exchanges points for goods.

@@ -133,6 +133,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(points::checkups))
         .routes(routes!(points::report))
         .routes(routes!(exchange::catalog))
+        .routes(routes!(exchange::image))
         .routes(routes!(exchange::create, exchange::list))
         .routes(routes!(exchange::cancel))
         .routes(routes!(notices::notices))

@@ -11,7 +11,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use kenpo_domain::api::{
-    CatalogItem, Change, ExchangeCreated, ExchangeInfo, ExchangeStatus, FaqEntry, InquiryRequest,
+    Change, ExchangeCreated, ExchangeInfo, ExchangeStatus, FaqEntry, InquiryRequest,
     LedgerEntryInfo, Notice, RecordResult, RecordsResponse, ShippingAddress,
 };
 use kenpo_domain::entry::{EntryValue, Goal, GoalId, GoalLabel, Weight};
@@ -212,11 +212,7 @@ pub trait ActivityStore: Send + Sync {
         now: i64,
     ) -> StoreResult<(i64, Vec<Grant>)>;
 
-    // ---- catalog and exchanges
-    /// The file is the whole catalog: items in it are inserted or updated
-    /// (stock set), items not in it are withdrawn. All or nothing.
-    async fn catalog_import(&self, items: &[CatalogItem], now: i64) -> StoreResult<ImportSummary>;
-    async fn catalog(&self) -> StoreResult<Vec<CatalogItem>>;
+    // ---- exchanges (the catalog itself is `CatalogStore`'s)
     /// Orders `quantity` of an item: the stock and the member's soonest-
     /// expiring points usable on `today` are taken, or nothing is.
     async fn exchange_create(

@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate};
 use kenpo_domain::api::{
-    CatalogItem, Change, ErrorCode, ErrorDetail, ExchangeCreated, ExchangeInfo, ExchangeStatus,
-    FaqEntry, InquiryCategory, InquiryRequest, LedgerEntryInfo, Notice, PointsGranted, Record,
-    RecordResult, RecordStatus, RecordsResponse,
+    Change, ErrorCode, ErrorDetail, ExchangeCreated, ExchangeInfo, ExchangeStatus, FaqEntry,
+    InquiryCategory, InquiryRequest, LedgerEntryInfo, Notice, PointsGranted, Record, RecordResult,
+    RecordStatus, RecordsResponse,
 };
 use kenpo_domain::entry::{EntryValue, Goal, GoalId, GoalLabel, RecordKind, Weight};
 use kenpo_domain::health::{Bmi, Height};
@@ -839,59 +839,6 @@ macro_rules! activity_store {
                 close_feed(&mut tx, feed, now).await?;
                 tx.commit().await?;
                 Ok((id, made))
-            }
-
-            async fn catalog_import(&self, items: &[CatalogItem], now: i64) -> StoreResult<ImportSummary> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("UPDATE catalog SET active = 0").execute(&mut *tx).await?;
-                let mut summary = ImportSummary::default();
-                for (position, item) in items.iter().enumerate() {
-                    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM catalog WHERE id = $1")
-                        .bind(&item.id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let sql = if exists.is_some() {
-                        summary.updated += 1;
-                        "UPDATE catalog SET name = $2, description = $3, points = $4, stock = $5, \
-                         active = 1, position = $6, updated_at = $7 WHERE id = $1"
-                    } else {
-                        summary.inserted += 1;
-                        "INSERT INTO catalog (id, name, description, points, stock, active, position, \
-                         updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)"
-                    };
-                    sqlx::query(sql)
-                        .bind(&item.id)
-                        .bind(&item.name)
-                        .bind(&item.description)
-                        .bind(item.points)
-                        .bind(i64::from(item.stock))
-                        .bind(i32::try_from(position).unwrap_or(i32::MAX))
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(summary)
-            }
-
-            async fn catalog(&self) -> StoreResult<Vec<CatalogItem>> {
-                let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
-                    "SELECT id, name, description, points, stock FROM catalog WHERE active = 1 \
-                     ORDER BY position, id",
-                )
-                .fetch_all(self.pool())
-                .await?;
-                rows.into_iter()
-                    .map(|(id, name, description, points, stock)| {
-                        Ok(CatalogItem {
-                            id,
-                            name,
-                            description,
-                            points,
-                            stock: u32::try_from(stock).map_err(|_| corrupt("stock"))?,
-                        })
-                    })
-                    .collect()
             }
 
             async fn exchange_create(

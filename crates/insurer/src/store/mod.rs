@@ -7,6 +7,7 @@
 
 mod activity;
 mod activity_sql;
+mod catalog;
 mod sql;
 
 use async_trait::async_trait;
@@ -18,6 +19,7 @@ pub use activity::{
     ActivityStore, CheckupImport, CheckupMember, CheckupResult, ExchangeOrder, ExpirySummary,
     FeedCursor, FeedPage, IdempotencyKey, NewExchange, RecordItem, StoredInquiry,
 };
+pub use catalog::{CatalogImport, CatalogStore, StoredImage};
 pub use sql::{PostgresStore, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -224,7 +226,7 @@ pub enum RefreshOutcome {
 }
 
 #[async_trait]
-pub trait Store: ActivityStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: ActivityStore + CatalogStore + Send + Sync + std::fmt::Debug + 'static {
     async fn migrate(&self) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);
