@@ -50,6 +50,11 @@ export const COMMAND_ERROR_KEYS: Record<CommandErrorCode, string> = {
   demo_failed: "error.demo_failed",
   export_failed: "error.export_failed",
   autostart_failed: "error.autostart_failed",
+  unknown_item: "error.unknown_item",
+  out_of_stock: "error.out_of_stock",
+  insufficient_points: "error.insufficient_points",
+  exchange_not_prepared: "error.exchange_not_prepared",
+  exchange_unsettled: "error.exchange_unsettled",
 };
 
 /** Why the insurer could not be reached, said in the member's words. */
@@ -80,6 +85,12 @@ export const INSURER_ERROR_KEYS: Readonly<Record<string, string>> = {
   invalid_email: "error.invalid_email",
   login_id_taken: "error.login_id_taken",
   invalid_insurer_number: "error.invalid_insurer_number",
+  insufficient_points: "error.insufficient_points",
+  out_of_stock: "error.out_of_stock",
+  invalid_address: "error.invalid_address",
+  not_found: "error.not_found",
+  not_cancellable: "error.not_cancellable",
+  idempotency_conflict: "error.idempotency_conflict",
 };
 
 export interface ErrorMessage {

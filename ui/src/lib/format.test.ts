@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { formatCountdown, formatDay, formatDayWithWeekday, formatInstant, formatSigned, parseTypedNumber } from "./format";
+import {
+  formatCountdown,
+  formatDay,
+  formatDayWithWeekday,
+  formatInstant,
+  formatInstantDay,
+  formatLongDay,
+  formatNumber,
+  formatSigned,
+  parseTypedNumber,
+} from "./format";
 
 describe("parseTypedNumber", () => {
   it("reads what a Japanese keyboard types", () => {
@@ -24,6 +34,22 @@ describe("formatting", () => {
     expect(formatDay("2028-03-31", "ja")).toBe("2028/03/31");
     expect(formatDay("2028-03-31", "en")).toBe("Mar 31, 2028");
     expect(formatDayWithWeekday("2026-05-10", "ja")).toBe("5月10日(日)");
+  });
+
+  it("writes a day out for a sentence: 2027年3月31日, 31 March 2027", () => {
+    expect(formatLongDay("2027-03-31", "ja")).toBe("2027年3月31日");
+    expect(formatLongDay("2027-03-31", "en")).toBe("31 March 2027");
+    expect(formatLongDay("2026-04-01", "ja")).toBe("2026年4月1日");
+  });
+
+  it("writes the JST day of an instant (after 15:00 UTC it is the next day in Japan)", () => {
+    expect(formatInstantDay("2026-12-02T15:30:00Z", "ja")).toBe("2026/12/03");
+    expect(formatInstantDay("2026-12-03T10:00:00+09:00", "ja")).toBe("2026/12/03");
+  });
+
+  it("separates thousands", () => {
+    expect(formatNumber(1895, "ja")).toBe("1,895");
+    expect(formatNumber(1895, "en")).toBe("1,895");
   });
 
   it("signs points", () => {

@@ -2,6 +2,8 @@
 // Calendar days are formatted as written (no time-zone shift); instants
 // are shown in Japan's time.
 
+import { todayJst } from "./jst";
+
 // Making an Intl formatter costs far more than using one (a month of the
 // calendar formats a few hundred numbers and days): one per locale and style.
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
@@ -16,16 +18,18 @@ function numberFormat(locale: string, style: "plain" | "signed"): Intl.NumberFor
   return format;
 }
 
-function dateFormat(locale: string, style: "day" | "weekday"): Intl.DateTimeFormat {
+const DATE_STYLES: Record<"day" | "weekday" | "long", Intl.DateTimeFormatOptions> = {
+  day: { dateStyle: "medium", timeZone: "UTC" },
+  weekday: { month: "long", day: "numeric", weekday: "short", timeZone: "UTC" },
+  long: { dateStyle: "long", timeZone: "UTC" },
+};
+
+function dateFormat(locale: string, style: "day" | "weekday" | "long"): Intl.DateTimeFormat {
   const key = `d:${style}:${locale}`;
   let format = formatters.get(key) as Intl.DateTimeFormat | undefined;
   if (!format) {
-    format = new Intl.DateTimeFormat(
-      locale,
-      style === "day"
-        ? { dateStyle: "medium", timeZone: "UTC" }
-        : { month: "long", day: "numeric", weekday: "short", timeZone: "UTC" },
-    );
+    // The long day reads as the member says it: 2027年3月31日, 31 March 2027.
+    format = new Intl.DateTimeFormat(style === "long" && locale === "en" ? "en-GB" : locale, DATE_STYLES[style]);
     formatters.set(key, format);
   }
   return format;
@@ -48,6 +52,16 @@ export function formatDay(date: string, locale: string): string {
 /** A day with its weekday, for the Today heading: 5月10日(日), Sun, May 10. */
 export function formatDayWithWeekday(date: string, locale: string): string {
   return dateFormat(locale, "weekday").format(new Date(`${date}T00:00:00Z`));
+}
+
+/** A day written out, for an expiry said in a sentence: 2027年3月31日, 31 March 2027. */
+export function formatLongDay(date: string, locale: string): string {
+  return dateFormat(locale, "long").format(new Date(`${date}T00:00:00Z`));
+}
+
+/** The JST calendar day of an instant (RFC 3339), as `formatDay` writes it: 2026/12/03. */
+export function formatInstantDay(instant: string, locale: string): string {
+  return formatDay(todayJst(new Date(instant)), locale);
 }
 
 /** An instant (RFC 3339) as date and time in Japan. */
