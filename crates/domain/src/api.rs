@@ -32,7 +32,7 @@ use crate::id::{AuthKey, IdError, IdKind, InsurerNumber, LoginId, Nickname};
 use crate::ledger::{Expiring, LedgerError, Lot};
 use crate::member::{Relationship, Sex};
 use crate::password::{PasswordPolicy, PasswordRefusal};
-use crate::points::{Frequency, Grant, PointRule, ReportKind, RuleCode};
+use crate::points::{CheckupCondition, Frequency, Grant, PointRule, ReportKind, RuleCode};
 
 /// Every error code of the API. Clients act on the code, never on the message.
 /// A code this version does not know reads as [`ErrorCode::Unknown`].
@@ -65,6 +65,8 @@ pub enum ErrorCode {
     InvalidAddress,
     /// The exchange has shipped (or was cancelled) and cannot be cancelled.
     NotCancellable,
+    /// A report of this kind is in already for the same fiscal year.
+    AlreadyReported,
     /// Too many attempts; the response carries `Retry-After`.
     RateLimited,
     NotFound,
@@ -84,7 +86,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::TokenExpired,
         Self::IdentityMismatch,
         Self::CaptchaMismatch,
@@ -101,6 +103,7 @@ impl ErrorCode {
         Self::OutOfStock,
         Self::InvalidAddress,
         Self::NotCancellable,
+        Self::AlreadyReported,
         Self::RateLimited,
         Self::NotFound,
         Self::Validation,
@@ -130,6 +133,7 @@ impl ErrorCode {
             Self::OutOfStock => "out_of_stock",
             Self::InvalidAddress => "invalid_address",
             Self::NotCancellable => "not_cancellable",
+            Self::AlreadyReported => "already_reported",
             Self::RateLimited => "rate_limited",
             Self::NotFound => "not_found",
             Self::Validation => "validation",
@@ -150,7 +154,8 @@ impl ErrorCode {
             Self::LoginIdTaken
             | Self::InsufficientPoints
             | Self::OutOfStock
-            | Self::NotCancellable => 409,
+            | Self::NotCancellable
+            | Self::AlreadyReported => 409,
             Self::TokenExpired => 410,
             Self::IdentityMismatch
             | Self::CaptchaMismatch
@@ -440,6 +445,10 @@ pub struct PointRuleInfo {
     pub points: i64,
     pub frequency: Frequency,
     pub eligible: Vec<Relationship>,
+    /// What a checkup result must show to earn the rule, one per way a
+    /// checkup earns it; empty for a rule no checkup earns.
+    #[serde(default)]
+    pub checkup_conditions: Vec<CheckupCondition>,
 }
 
 impl From<&PointRule> for PointRuleInfo {
@@ -453,6 +462,14 @@ impl From<&PointRule> for PointRuleInfo {
             points: rule.points,
             frequency: rule.frequency,
             eligible: rule.eligible.clone(),
+            checkup_conditions: rule
+                .ways
+                .iter()
+                .filter_map(|way| match &way.trigger {
+                    crate::points::Trigger::Checkup { condition, .. } => Some(*condition),
+                    _ => None,
+                })
+                .collect(),
         }
     }
 }
@@ -1007,7 +1024,7 @@ pub struct LedgerPage {
 }
 
 /// One checkup result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checkup {
@@ -1021,6 +1038,11 @@ pub struct Checkup {
     pub health_age: Option<u32>,
     /// The member's age on the checkup day.
     pub real_age: u32,
+    /// The points this checkup earned, rule by rule (dated the checkup
+    /// day). A rule missing here was not met, or was earned by another
+    /// checkup of the same fiscal year.
+    #[serde(default)]
+    pub points_granted: Vec<PointsGranted>,
 }
 
 /// `GET /api/v1/checkups`.
@@ -1032,12 +1054,38 @@ pub struct CheckupList {
 }
 
 /// `POST /api/v1/reports` → 201 [`ReportCreated`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRequest {
     pub kind: ReportKind,
     pub date: NaiveDate,
+    /// Where a secondary exam was taken (at most 100 characters); not for a
+    /// flu vaccination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub clinic: Option<String>,
+}
+
+impl ReportRequest {
+    /// Longest clinic name.
+    pub const MAX_CLINIC_CHARS: usize = 100;
+
+    /// The clinic trimmed (`None` when blank); an error names what is wrong.
+    pub fn checked_clinic(&self) -> Result<Option<String>, &'static str> {
+        let Some(clinic) = self.clinic.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
+            return Ok(None);
+        };
+        if self.kind != ReportKind::SecondaryExam {
+            return Err("a clinic goes with a secondary exam only");
+        }
+        if clinic.chars().count() > Self::MAX_CLINIC_CHARS
+            || clinic.chars().any(|c| c.is_control() || crate::id::is_hidden_character(c))
+        {
+            return Err("the clinic is at most 100 characters, without control characters");
+        }
+        Ok(Some(clinic.to_owned()))
+    }
 }
 
 /// 201 answer to a report.
@@ -1611,7 +1659,7 @@ mod tests {
             "entry_window_days": 30,
             "point_rules": [{
                 "code": "steps", "label_ja": "歩数入力", "label_en": "Steps entry",
-                "points": 10, "frequency": "daily", "eligible": ["insured", "dependent_spouse"]
+                "points": 10, "frequency": "daily", "eligible": ["insured", "dependent_spouse"], "checkup_conditions": []
             }]
         }));
         assert_eq!(info.password_policy, PasswordPolicy::default());
@@ -1788,7 +1836,7 @@ mod tests {
                 {"type": "ledger", "id": 10, "date": "2026-11-21", "code": "steps", "points": 10,
                  "expires_on": "2028-03-31", "note": null},
                 {"type": "checkup", "date": "2026-10-01", "height_cm": 170.2, "weight_kg": 65.4, "bmi": 22.6,
-                 "smoker": false, "health_age": 40, "real_age": 46},
+                 "smoker": false, "health_age": 40, "real_age": 46, "points_granted": [{"date": "2026-06-01", "code": "checkup_bmi", "points": 500}]},
                 {"type": "exchange", "exchange_id": 5, "item_id": "pedometer", "item_name": "歩数計 ホワイト",
                  "quantity": 1, "points_spent": 2600, "status": "shipped",
                  "ordered_at": "2026-11-01T12:00:00+09:00", "updated_at": "2026-11-03T09:00:00+09:00"},
@@ -1825,7 +1873,7 @@ mod tests {
         round_trip::<LedgerQuery>(json!({"cursor": "c", "limit": 50}));
         round_trip::<CheckupList>(json!({"checkups": [
             {"date": "2026-10-01", "height_cm": 160.0, "weight_kg": 55.0, "bmi": 21.5,
-             "smoker": true, "health_age": null, "real_age": 40}
+             "smoker": true, "health_age": null, "real_age": 40, "points_granted": []}
         ]}));
         let report: ReportRequest =
             round_trip(json!({"kind": "flu_vaccine", "date": "2026-11-10"}));

@@ -244,6 +244,7 @@
 //!   code by [`api::token_from_link`]: URL-safe, 16 to 256 characters.
 
 pub mod api;
+pub mod checkup_review;
 pub mod entry;
 pub mod error;
 pub mod exchange;

@@ -84,6 +84,7 @@ pub async fn import_checkups(state: &AppState, text: &str) -> AdminResult<Import
                 account_id: account.id,
                 checkup: earning::checkup_view(&line.result, person.entry.birth_date),
                 grants: earning::due(state, &member, &activity, today),
+                earning_codes: earning::checkup_codes(state),
             }
         });
         rows.push(CheckupImport {

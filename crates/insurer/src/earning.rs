@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use kenpo_domain::api::Checkup;
 use kenpo_domain::member::Member;
-use kenpo_domain::points::{Activity, CheckupFacts, CheckupKind, Grant};
+use kenpo_domain::points::{Activity, CheckupFacts, CheckupKind, Grant, RuleCode, Trigger};
 use kenpo_domain::time::age_on;
 
 use crate::http::AppState;
@@ -49,9 +49,25 @@ pub fn checkup_activity(result: &CheckupResult) -> Activity {
     })
 }
 
-/// A stored checkup as the member sees it.
+/// The codes of the rules a checkup result earns.
+pub fn checkup_codes(state: &AppState) -> Vec<RuleCode> {
+    state
+        .rules
+        .rules()
+        .iter()
+        .filter(|rule| {
+            rule.ways
+                .iter()
+                .any(|way| matches!(way.trigger, Trigger::Checkup { .. }))
+        })
+        .map(|rule| rule.code.clone())
+        .collect()
+}
+
+/// A stored checkup as the member sees it (without what it earned).
 pub fn checkup_view(result: &CheckupResult, birth_date: NaiveDate) -> Checkup {
     Checkup {
+        points_granted: Vec::new(),
         date: result.date,
         height_cm: result.height,
         weight_kg: result.weight,

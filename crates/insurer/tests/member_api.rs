@@ -824,9 +824,10 @@ async fn the_feed_mirrors_ledger_exchanges_goals_and_checkups(backend: Backend) 
             "ledger:exchange",
             "exchange:ordered",
             "exchange:shipped",
-            "checkup",
+            // The checkup follows its grants: it lists what it earned.
             "ledger:checkup_bmi",
-            "ledger:non_smoker"
+            "ledger:non_smoker",
+            "checkup"
         ]
     );
     s.finish().await;
@@ -883,10 +884,29 @@ async fn checkups_earn_once_per_fiscal_year(backend: Backend) {
     assert_eq!(checkups[0]["real_age"], 46);
     assert_eq!(checkups[0]["bmi"], 22.8);
     assert_eq!(checkups[0]["height_cm"], 170.0);
+    let earned = |checkup: &Value| -> Vec<(String, i64)> { granted(checkup) };
+    assert_eq!(
+        earned(&checkups[1]),
+        pairs(&[("checkup_bmi", 500), ("health_age", 500), ("non_smoker", 500)]),
+        "each checkup says what it earned"
+    );
+    assert_eq!(earned(&checkups[0]), [], "the year's points went to June's");
+    let (feed, _) = read_feed(&s, &token, "", 1000).await;
+    let june = feed
+        .iter()
+        .rfind(|c| c["type"] == "checkup" && c["date"] == "2026-06-01")
+        .unwrap();
+    assert_eq!(earned(june).len(), 3, "the feed's checkup too: {june}");
 
     let makoto = s.issued_member("U100002", "19920229").await;
     // Registration, then BMI and non-smoker; health age 28 at 34 also earns.
     assert_eq!(s.balance(&makoto).await, 1000 + 1500);
+    let (_, list) = s.get_auth("/checkups", &makoto).await;
+    assert_eq!(
+        earned(&list["checkups"][0]).len(),
+        3,
+        "imported before his registration, earned at it"
+    );
     assert_books_balance(&s, "U100002").await;
     s.finish().await;
 }
@@ -910,8 +930,41 @@ async fn reports_earn_once_per_fiscal_year(backend: Backend) {
             json!({"kind": "flu_vaccine", "date": "2026-11-20"}),
         )
         .await;
-    assert_eq!(status, 201);
-    assert!(granted(&body).is_empty());
+    assert_eq!(
+        (status.as_u16(), body["error"]["code"].as_str()),
+        (409, Some("already_reported")),
+        "one of a kind per fiscal year: {body}"
+    );
+    // Two at once: one goes in, the other is refused.
+    let exam = json!({"kind": "secondary_exam", "date": "2026-10-01", "clinic": " 千代田内科クリニック "});
+    let (a, b) = tokio::join!(
+        s.post_auth("/reports", &token, exam.clone()),
+        s.post_auth("/reports", &token, exam.clone())
+    );
+    let mut statuses = [a.0.as_u16(), b.0.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409]);
+    let (status, body) = s
+        .post_auth(
+            "/reports",
+            &token,
+            json!({"kind": "flu_vaccine", "date": "2025-11-01", "clinic": "どこか"}),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["field"]),
+        (422, &json!("clinic")),
+        "a clinic goes with a secondary exam only"
+    );
+    let long = "あ".repeat(101);
+    let (status, _) = s
+        .post_auth(
+            "/reports",
+            &token,
+            json!({"kind": "secondary_exam", "date": "2025-10-01", "clinic": long}),
+        )
+        .await;
+    assert_eq!(status, 422);
     let (status, body) = s
         .post_auth(
             "/reports",
@@ -923,7 +976,8 @@ async fn reports_earn_once_per_fiscal_year(backend: Backend) {
         (status.as_u16(), &body["error"]["field"]),
         (422, &json!("date"))
     );
-    assert_eq!(s.balance(&token).await, 1300);
+    // The flu vaccine, and the secondary exam (taro is insured).
+    assert_eq!(s.balance(&token).await, 1300 + 500);
     s.finish().await;
 }
 

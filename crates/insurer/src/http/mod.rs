@@ -287,6 +287,10 @@ impl From<StoreError> for ApiError {
                 ErrorCode::NotCancellable,
                 "this order has shipped or was cancelled already",
             ),
+            StoreError::AlreadyReported => Self::new(
+                ErrorCode::AlreadyReported,
+                "this was reported already for that fiscal year",
+            ),
             other => {
                 tracing::error!(err = %other, code = other.code(), "store error");
                 Self::internal()

@@ -16,6 +16,7 @@ use kenpo_domain::points::Activity;
 use super::openapi::{Internal, PasswordChangeRequired, Unauthorized};
 use super::{ApiError, ApiJson, AppState, Member};
 use crate::earning;
+use crate::store::NewReport;
 
 const LEDGER_DEFAULT: u32 = 50;
 const LEDGER_MAX: u32 = 500;
@@ -142,21 +143,34 @@ pub async fn checkups(
     Member(auth): Member,
 ) -> Result<Json<CheckupList>, ApiError> {
     let member = earning::member_of(&state, &auth.account).await?;
-    let checkups = state
+    let mut checkups: Vec<_> = state
         .store
         .checkups_of(auth.account.roster_id)
         .await?
         .iter()
         .map(|c| earning::checkup_view(c, member.birth_date))
         .collect();
+    let dates: Vec<_> = checkups.iter().map(|c| c.date).collect();
+    let granted = state
+        .store
+        .checkup_grants(auth.account.id, &dates, &earning::checkup_codes(&state))
+        .await?;
+    for checkup in &mut checkups {
+        checkup.points_granted = granted
+            .iter()
+            .filter(|g| g.date == checkup.date)
+            .cloned()
+            .collect();
+    }
     Ok(Json(CheckupList { checkups }))
 }
 
 /// Reports a flu vaccination or a secondary exam.
 ///
-/// Earns the rule's points when the member is eligible, the day is in this
-/// or the last fiscal year, and the rule has not been granted for that
-/// fiscal year (secondary exam: employees only).
+/// One of each kind per fiscal year (of the day reported). Earns the rule's
+/// points when the member is eligible, the day is in this or the last
+/// fiscal year, and the rule has not been granted for that fiscal year
+/// (secondary exam: employees only).
 #[utoipa::path(
     post,
     path = "/reports",
@@ -168,8 +182,10 @@ pub async fn checkups(
         (status = 201, description = "Reported; the points it earned", body = ReportCreated),
         (status = 401, response = Unauthorized),
         (status = 403, response = PasswordChangeRequired),
-        (status = 422, description = "`validation`: a day in the future or a malformed body",
-            body = ErrorBody),
+        (status = 409, description = "`already_reported`: one of this kind is in for the \
+            fiscal year of that day", body = ErrorBody),
+        (status = 422, description = "`validation`: a day in the future, a clinic for a flu \
+            vaccination or one over 100 characters, or a malformed body", body = ErrorBody),
         (status = 500, response = Internal),
     ),
 )]
@@ -186,6 +202,9 @@ pub async fn report(
         )
         .field("date"));
     }
+    let clinic = req
+        .checked_clinic()
+        .map_err(|why| ApiError::new(ErrorCode::Validation, why).field("clinic"))?;
     let member = earning::member_of(&state, &auth.account).await?;
     let activity = Activity::Reported {
         date: req.date,
@@ -194,7 +213,16 @@ pub async fn report(
     let grants = earning::due(&state, &member, &activity, today);
     let (report_id, made) = state
         .store
-        .report_create(auth.account.id, req.kind, req.date, &grants, now)
+        .report_create(
+            auth.account.id,
+            &NewReport {
+                kind: req.kind,
+                date: req.date,
+                clinic: clinic.as_deref(),
+            },
+            &grants,
+            now,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

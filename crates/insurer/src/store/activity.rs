@@ -12,12 +12,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use kenpo_domain::api::{
     Change, ExchangeCreated, ExchangeInfo, ExchangeStatus, FaqEntry, InquiryRequest,
-    LedgerEntryInfo, Notice, RecordResult, RecordsResponse, ShippingAddress,
+    LedgerEntryInfo, Notice, PointsGranted, RecordResult, RecordsResponse, ShippingAddress,
 };
 use kenpo_domain::entry::{EntryValue, Goal, GoalId, GoalLabel, Weight};
 use kenpo_domain::health::{Bmi, Height};
 use kenpo_domain::ledger::Lot;
-use kenpo_domain::points::{Grant, ReportKind};
+use kenpo_domain::points::{Grant, ReportKind, RuleCode};
 
 use super::{ImportSummary, StoreResult};
 
@@ -53,6 +53,14 @@ pub struct CheckupResult {
     pub health_age: Option<u32>,
 }
 
+/// A member's report, checked.
+#[derive(Debug, Clone, Copy)]
+pub struct NewReport<'a> {
+    pub kind: ReportKind,
+    pub date: NaiveDate,
+    pub clinic: Option<&'a str>,
+}
+
 /// One row of a checkup import, its person found and its grants computed.
 #[derive(Debug, Clone)]
 pub struct CheckupImport {
@@ -68,6 +76,8 @@ pub struct CheckupMember {
     pub account_id: i64,
     pub checkup: kenpo_domain::api::Checkup,
     pub grants: Vec<Grant>,
+    /// The rules a checkup earns: what the feed's checkup lists as earned.
+    pub earning_codes: Vec<RuleCode>,
 }
 
 /// Where a reader of the change feed is: past the member's own entry
@@ -203,11 +213,20 @@ pub trait ActivityStore: Send + Sync {
     async fn checkups_import(&self, rows: &[CheckupImport], now: i64)
     -> StoreResult<ImportSummary>;
     async fn checkups_of(&self, roster_id: i64) -> StoreResult<Vec<CheckupResult>>;
+    /// The grants of `codes` (the rules a checkup earns) dated one of
+    /// `dates` (checkup days).
+    async fn checkup_grants(
+        &self,
+        account_id: i64,
+        dates: &[NaiveDate],
+        codes: &[RuleCode],
+    ) -> StoreResult<Vec<PointsGranted>>;
+    /// Keeps a report and makes its grants; `AlreadyReported` when one of
+    /// the same kind is in for the same fiscal year.
     async fn report_create(
         &self,
         account_id: i64,
-        kind: ReportKind,
-        date: NaiveDate,
+        report: &NewReport<'_>,
         grants: &[Grant],
         now: i64,
     ) -> StoreResult<(i64, Vec<Grant>)>;

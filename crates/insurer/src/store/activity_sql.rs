@@ -24,7 +24,7 @@ use kenpo_domain::time::expiry_of_grant;
 
 use super::activity::{
     ActivityStore, CheckupImport, CheckupResult, ExchangeOrder, ExpirySummary, FeedCursor,
-    FeedPage, IdempotencyKey, NewExchange, RecordItem, StoredInquiry,
+    FeedPage, IdempotencyKey, NewExchange, NewReport, RecordItem, StoredInquiry,
 };
 use super::sql::{PostgresStore, SqliteStore, parse_date};
 use super::{ImportSummary, StoreError, StoreResult};
@@ -317,6 +317,30 @@ macro_rules! activity_store {
             };
             feed.push(&Change::Ledger(entry.clone()))?;
             Ok(entry)
+        }
+
+        /// The grants of `codes` whose activity was on `date`.
+        async fn grants_dated(
+            tx: &mut Tx,
+            account_id: i64,
+            date: NaiveDate,
+            codes: &[RuleCode],
+        ) -> StoreResult<Vec<PointsGranted>> {
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT code, points FROM grants WHERE account_id = $1 AND activity_date = $2 \
+                 ORDER BY code",
+            )
+            .bind(account_id)
+            .bind(day(date))
+            .fetch_all(&mut **tx)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|(code, points)| {
+                    let code = codes.iter().find(|c| c.as_str() == code)?.clone();
+                    Some(PointsGranted { date, code, points })
+                })
+                .collect())
         }
 
         /// Makes each grant whose (member, rule, period) is new: the primary
@@ -796,12 +820,33 @@ macro_rules! activity_store {
                 for row in members {
                     let Some(member) = &row.member else { continue };
                     let mut feed = open_feed(&mut tx, member.account_id).await?;
-                    feed.push(&Change::Checkup(member.checkup.clone()))?;
                     apply_grants(&mut tx, &mut feed, &member.grants, None, now).await?;
+                    // The checkup goes to the feed with what it earned, now
+                    // or at an earlier import of the same result.
+                    let mut checkup = member.checkup.clone();
+                    checkup.points_granted =
+                        grants_dated(&mut tx, member.account_id, checkup.date, &member.earning_codes)
+                            .await?;
+                    feed.push(&Change::Checkup(checkup))?;
                     close_feed(&mut tx, feed, now).await?;
                 }
                 tx.commit().await?;
                 Ok(summary)
+            }
+
+            async fn checkup_grants(
+                &self,
+                account_id: i64,
+                dates: &[NaiveDate],
+                codes: &[RuleCode],
+            ) -> StoreResult<Vec<PointsGranted>> {
+                let mut tx = self.pool().begin().await?;
+                let mut found = Vec::new();
+                for date in dates {
+                    found.extend(grants_dated(&mut tx, account_id, *date, codes).await?);
+                }
+                tx.commit().await?;
+                Ok(found)
             }
 
             async fn checkups_of(&self, roster_id: i64) -> StoreResult<Vec<CheckupResult>> {
@@ -818,20 +863,36 @@ macro_rules! activity_store {
             async fn report_create(
                 &self,
                 account_id: i64,
-                kind: ReportKind,
-                date: NaiveDate,
+                report: &NewReport<'_>,
                 grants: &[Grant],
                 now: i64,
             ) -> StoreResult<(i64, Vec<Grant>)> {
                 let mut tx = self.begin_write().await?;
+                // The member's row is taken first: two reports at once see
+                // each other here.
                 let mut feed = open_feed(&mut tx, account_id).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO reports (account_id, kind, date, created_at) VALUES ($1, $2, $3, $4) \
-                     RETURNING id",
+                let year = kenpo_domain::time::FiscalYear::of(report.date);
+                let earlier: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM reports WHERE account_id = $1 AND kind = $2 \
+                     AND date >= $3 AND date <= $4 LIMIT 1",
                 )
                 .bind(account_id)
-                .bind(report_str(kind))
-                .bind(day(date))
+                .bind(report_str(report.kind))
+                .bind(day(year.first_day()))
+                .bind(day(year.last_day()))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if earlier.is_some() {
+                    return Err(StoreError::AlreadyReported);
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO reports (account_id, kind, date, clinic, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(account_id)
+                .bind(report_str(report.kind))
+                .bind(day(report.date))
+                .bind(report.clinic)
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;

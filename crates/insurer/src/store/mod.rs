@@ -17,7 +17,7 @@ use kenpo_domain::member::{Relationship, Sex};
 
 pub use activity::{
     ActivityStore, CheckupImport, CheckupMember, CheckupResult, ExchangeOrder, ExpirySummary,
-    FeedCursor, FeedPage, IdempotencyKey, NewExchange, RecordItem, StoredInquiry,
+    FeedCursor, FeedPage, IdempotencyKey, NewExchange, NewReport, RecordItem, StoredInquiry,
 };
 pub use catalog::{CatalogImport, CatalogStore, StoredImage};
 pub use sql::{PostgresStore, SqliteStore};
@@ -40,6 +40,8 @@ pub enum StoreError {
     OutOfStock,
     #[error("the order has shipped or was cancelled")]
     NotCancellable,
+    #[error("a report of this kind is in for this fiscal year")]
+    AlreadyReported,
     #[error("an order cannot move to that status from where it is")]
     StatusChange,
     #[error("stored data is not valid: {0}")]
@@ -61,6 +63,7 @@ impl StoreError {
             StoreError::Ledger(err) => kenpo_domain::error::Coded::code(err),
             StoreError::OutOfStock => "out_of_stock",
             StoreError::NotCancellable => "not_cancellable",
+            StoreError::AlreadyReported => "already_reported",
             StoreError::StatusChange => "status_change",
             StoreError::Corrupt(_) => "database_corrupt",
             StoreError::Sqlx(_) => "database",
