@@ -3,6 +3,7 @@
 //! here; a command parses its input, calls one core function, and maps the
 //! error to a [`CommandError`].
 
+pub mod checkups;
 pub mod commands;
 pub mod demo;
 mod error;
@@ -96,6 +97,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::lock_unlock,
             notices::notices_get,
             notices::notice_read,
+            checkups::checkups_get,
+            checkups::report_send,
             exchange::catalog_get,
             exchange::exchange_quote,
             exchange::exchange_place,

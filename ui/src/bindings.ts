@@ -88,6 +88,13 @@ export const commands = {
 	noticesGet: () => typedError<NoticesView, CommandError_Serialize>(__TAURI_INVOKE("notices_get")),
 	/**  Marks a notice read (the member opened it); the screen as it now is. */
 	noticeRead: (id: number) => typedError<NoticesView, CommandError_Serialize>(__TAURI_INVOKE("notice_read", { id })),
+	/**  The member's checkups, newest first, each rule earned or why not. */
+	checkupsGet: () => typedError<CheckupsView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("checkups_get")),
+	/**
+	 *  Reports a flu vaccination or a secondary exam (`clinic` for a
+	 *  secondary exam); the points it earned.
+	 */
+	reportSend: (kind: ReportKind, date: string, clinic: string | null) => typedError<ReportCreated, CommandError_Serialize>(__TAURI_INVOKE("report_send", { kind, date, clinic })),
 	/**
 	 *  The catalog with pictures, the balance, a pending order and the last
 	 *  address.
@@ -201,6 +208,8 @@ export type ApiErrorCode_Deserialize =
 "idempotency_conflict" | "insufficient_points" | "out_of_stock" | "invalid_address" | 
 /**  The exchange has shipped (or was cancelled) and cannot be cancelled. */
 "not_cancellable" | 
+/**  A report of this kind is in already for the same fiscal year. */
+"already_reported" | 
 /**  Too many attempts; the response carries `Retry-After`. */
 "rate_limited" | "not_found" | 
 /**  A value is out of range or malformed; `field` says which. */
@@ -235,6 +244,8 @@ export type ApiErrorCode_Serialize =
 "idempotency_conflict" | "insufficient_points" | "out_of_stock" | "invalid_address" | 
 /**  The exchange has shipped (or was cancelled) and cannot be cancelled. */
 "not_cancellable" | 
+/**  A report of this kind is in already for the same fiscal year. */
+"already_reported" | 
 /**  Too many attempts; the response carries `Retry-After`. */
 "rate_limited" | "not_found" | 
 /**  A value is out of range or malformed; `field` says which. */
@@ -268,6 +279,24 @@ export type AuthKeyRequest = {
 export type AuthKeyResponse = {
 	setup_token: Secret,
 };
+
+/**  Body mass index to one decimal, held in tenths (224 is 22.4). */
+export type Bmi = number;
+
+/**  The JASSO classes of BMI (肥満度分類). */
+export type BmiClass = 
+/**  Below 18.5: 低体重. */
+"underweight" | 
+/**  18.5 to below 25: 普通体重. */
+"normal" | 
+/**  25 to below 30: 肥満（1度）. */
+"obesity1" | 
+/**  30 to below 35: 肥満（2度）. */
+"obesity2" | 
+/**  35 to below 40: 肥満（3度）. */
+"obesity3" | 
+/**  40 and above: 肥満（4度）. */
+"obesity4";
 
 /**  One day of the month calendar. */
 export type CalendarDay = CalendarDay_Serialize | CalendarDay_Deserialize;
@@ -457,6 +486,97 @@ export type ChartView_Serialize = {
 export type CheckInResponse = {
 	date: string,
 	points_granted: number,
+};
+
+/**  One checkup result. */
+export type Checkup = Checkup_Serialize | Checkup_Deserialize;
+
+/**  What a checkup result must show for a way to earn. */
+export type CheckupCondition = 
+/**  Any result: the checkup was taken. */
+{ kind: "taken" } | 
+/**  The printed BMI is at least `min` and below `below`. */
+{ kind: "bmi_in_range"; min: Bmi; below: Bmi } | 
+/**  The questionnaire says the member does not smoke. */
+{ kind: "non_smoker" } | 
+/**
+ *  The insurer's health age is at least `years` below the real age on the
+ *  checkup day.
+ */
+{ kind: "health_age_younger"; years: number };
+
+/**  One checkup as its detail shows it. */
+export type CheckupDetail = CheckupDetail_Serialize | CheckupDetail_Deserialize;
+
+/**  One checkup as its detail shows it. */
+export type CheckupDetail_Deserialize = {
+	checkup: Checkup_Deserialize,
+	/**  By its starting year (2026 = 2026年度). */
+	fiscal_year: number,
+	bmi_class: BmiClass,
+	rules: RuleReview[],
+};
+
+/**  One checkup as its detail shows it. */
+export type CheckupDetail_Serialize = {
+	checkup: Checkup_Serialize,
+	/**  By its starting year (2026 = 2026年度). */
+	fiscal_year: number,
+	bmi_class: BmiClass,
+	rules: RuleReview[],
+};
+
+/**  One checkup result. */
+export type Checkup_Deserialize = {
+	date: string,
+	height_cm: Height,
+	weight_kg: Weight,
+	bmi: Bmi,
+	smoker: boolean,
+	/**  The insurer's health age, when it supplies one. */
+	health_age?: number | null,
+	/**  The member's age on the checkup day. */
+	real_age: number,
+	/**
+	 *  The points this checkup earned, rule by rule (dated the checkup
+	 *  day). A rule missing here was not met, or was earned by another
+	 *  checkup of the same fiscal year.
+	 */
+	points_granted?: PointsGranted[],
+};
+
+/**  One checkup result. */
+export type Checkup_Serialize = {
+	date: string,
+	height_cm: Height,
+	weight_kg: Weight,
+	bmi: Bmi,
+	smoker: boolean,
+	/**  The insurer's health age, when it supplies one. */
+	health_age: number | null,
+	/**  The member's age on the checkup day. */
+	real_age: number,
+	/**
+	 *  The points this checkup earned, rule by rule (dated the checkup
+	 *  day). A rule missing here was not met, or was earned by another
+	 *  checkup of the same fiscal year.
+	 */
+	points_granted: PointsGranted[],
+};
+
+/**  The 健診結果 screen, newest first. */
+export type CheckupsView = CheckupsView_Serialize | CheckupsView_Deserialize;
+
+/**  The 健診結果 screen, newest first. */
+export type CheckupsView_Deserialize = {
+	checkups: CheckupDetail_Deserialize[],
+	offline: boolean,
+};
+
+/**  The 健診結果 screen, newest first. */
+export type CheckupsView_Serialize = {
+	checkups: CheckupDetail_Serialize[],
+	offline: boolean,
 };
 
 /**
@@ -833,6 +953,12 @@ export type GoalId = number;
  */
 export type GoalLabel = string;
 
+/**
+ *  Height from 100.0 to 250.0 cm in steps of 0.1 cm, held in millimetres.
+ *  Members of the points programme are adults. On the wire: centimetres.
+ */
+export type Height = number;
+
 /**  `POST /api/v1/registrations/identity`. */
 export type IdentityRequest = {
 	token: Secret,
@@ -1071,6 +1197,29 @@ export type OrdersView = {
 	offline: boolean,
 };
 
+/**  Why a checkup did not earn a rule. */
+export type Outcome = 
+/**  Earned by this checkup. */
+{ kind: "earned"; points: number } | 
+/**  Earned this fiscal year by the checkup of `date` (once a year). */
+{ kind: "earned_by_another"; date: string } | 
+/**  The rule is not for this member (e.g. employees only). */
+{ kind: "not_eligible" } | 
+/**  The BMI was outside `[min, below)`. */
+{ kind: "bmi_out_of_range"; bmi: Bmi; min: Bmi; below: Bmi } | 
+/**  The questionnaire says the member smokes. */
+{ kind: "smoker" } | 
+/**  The result has no health age. */
+{ kind: "no_health_age" } | 
+/**  The health age was not `years` below the real age. */
+{ kind: "health_age_not_younger"; health_age: number; real_age: number; years: number } | 
+/**
+ *  The result meets the condition, but the rule's other terms (an age
+ *  band, a kind of checkup, a date outside the years that earn) did not
+ *  let it earn.
+ */
+{ kind: "other_terms" };
+
 /**  What opens a PC's copy where no keychain holds its key. */
 export type PassphraseStep = 
 /**  A first copy on this PC: the member chooses a passphrase for it. */
@@ -1149,6 +1298,11 @@ export type PointRuleInfo_Deserialize = {
 	points: number,
 	frequency: Frequency,
 	eligible: Relationship[],
+	/**
+	 *  What a checkup result must show to earn the rule, one per way a
+	 *  checkup earns it; empty for a rule no checkup earns.
+	 */
+	checkup_conditions?: CheckupCondition[],
 };
 
 /**  A points rule as members see it. */
@@ -1161,10 +1315,22 @@ export type PointRuleInfo_Serialize = {
 	points: number,
 	frequency: Frequency,
 	eligible: Relationship[],
+	/**
+	 *  What a checkup result must show to earn the rule, one per way a
+	 *  checkup earns it; empty for a rule no checkup earns.
+	 */
+	checkup_conditions: CheckupCondition[],
 };
 
 /**  `points://changed`: the points ledger moved. */
 export type PointsChanged = null;
+
+/**  Points granted by a call, per rule and day of the activity. */
+export type PointsGranted = {
+	date: string,
+	code: RuleCode,
+	points: number,
+};
 
 /**  `GET /api/v1/points`. */
 export type PointsSummary = {
@@ -1349,12 +1515,34 @@ export type Relationship =
 /**  被扶養配偶者. */
 "dependent_spouse";
 
+/**  201 answer to a report. */
+export type ReportCreated = {
+	report_id: number,
+	points_granted: PointsGranted[],
+};
+
+/**  What the member reports in the app (`POST /api/v1/reports`). */
+export type ReportKind = 
+/**  A flu vaccination. */
+"flu_vaccine" | 
+/**  A doctor's visit after a nurse's referral (二次検査). */
+"secondary_exam";
+
 /**
  *  A rule's code, e.g. `steps`: 1 to 64 lower-case ASCII letters, digits and
  *  underscores, starting with a letter. Ledger entries that are not rule
  *  grants use codes of the same form (`exchange`, `expiry`, campaign codes).
  */
 export type RuleCode = string;
+
+/**  One rule, as a checkup's detail lists it. */
+export type RuleReview = {
+	code: RuleCode,
+	label_ja: string,
+	label_en: string,
+	points: number,
+	outcome: Outcome,
+};
 
 /**  A mail in the sandbox outbox. */
 export type SandboxMail = {
@@ -1587,6 +1775,13 @@ export type TotalsView_Serialize = {
 	streaks: Streaks_Serialize,
 	step_goal: number | null,
 };
+
+/**
+ *  Body weight from 20.0 to 300.0 kg in steps of 0.1 kg, held as a whole
+ *  number of hectograms (100 g) so that no rounding ever creeps in.
+ *  On the wire it is a number of kilograms (`65.4`).
+ */
+export type Weight = number;
 
 /**  The normal-BMI band as weights, at the latest checkup's height. */
 export type WeightBand = {

@@ -1073,14 +1073,21 @@ impl ReportRequest {
 
     /// The clinic trimmed (`None` when blank); an error names what is wrong.
     pub fn checked_clinic(&self) -> Result<Option<String>, &'static str> {
-        let Some(clinic) = self.clinic.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
+        let Some(clinic) = self
+            .clinic
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        else {
             return Ok(None);
         };
         if self.kind != ReportKind::SecondaryExam {
             return Err("a clinic goes with a secondary exam only");
         }
         if clinic.chars().count() > Self::MAX_CLINIC_CHARS
-            || clinic.chars().any(|c| c.is_control() || crate::id::is_hidden_character(c))
+            || clinic
+                .chars()
+                .any(|c| c.is_control() || crate::id::is_hidden_character(c))
         {
             return Err("the clinic is at most 100 characters, without control characters");
         }

@@ -107,17 +107,19 @@ fn shortfall(checkup: &Checkup, conditions: &[CheckupCondition]) -> Outcome {
     for condition in conditions {
         let failed = match *condition {
             CheckupCondition::Taken => None,
-            CheckupCondition::BmiInRange { min, below } => (checkup.bmi < min
-                || checkup.bmi >= below)
-                .then_some(Outcome::BmiOutOfRange {
+            CheckupCondition::BmiInRange { min, below } => {
+                (checkup.bmi < min || checkup.bmi >= below).then_some(Outcome::BmiOutOfRange {
                     bmi: checkup.bmi,
                     min,
                     below,
-                }),
+                })
+            }
             CheckupCondition::NonSmoker => checkup.smoker.then_some(Outcome::Smoker),
             CheckupCondition::HealthAgeYounger { years } => match checkup.health_age {
                 None => Some(Outcome::NoHealthAge),
-                Some(health_age) if !health_age_is_younger_by(checkup.real_age, health_age, years) => {
+                Some(health_age)
+                    if !health_age_is_younger_by(checkup.real_age, health_age, years) =>
+                {
                     Some(Outcome::HealthAgeNotYounger {
                         health_age,
                         real_age: checkup.real_age,
@@ -143,7 +145,13 @@ mod tests {
     use crate::api::PointsGranted;
     use crate::points::RuleSet;
 
-    fn checkup(date: &str, bmi: &str, smoker: bool, health_age: Option<u32>, earned: &[&str]) -> Checkup {
+    fn checkup(
+        date: &str,
+        bmi: &str,
+        smoker: bool,
+        health_age: Option<u32>,
+        earned: &[&str],
+    ) -> Checkup {
         let date = date.parse().unwrap();
         Checkup {
             date,
@@ -165,17 +173,29 @@ mod tests {
     }
 
     fn rules() -> Vec<PointRuleInfo> {
-        RuleSet::default().rules().iter().map(PointRuleInfo::from).collect()
+        RuleSet::default()
+            .rules()
+            .iter()
+            .map(PointRuleInfo::from)
+            .collect()
     }
 
     fn outcomes(reviews: &[RuleReview]) -> Vec<(&str, Outcome)> {
-        reviews.iter().map(|r| (r.code.as_str(), r.outcome)).collect()
+        reviews
+            .iter()
+            .map(|r| (r.code.as_str(), r.outcome))
+            .collect()
     }
 
     #[test]
     fn each_checkup_rule_says_earned_or_why_not() {
         let june = checkup("2026-06-01", "26.1", true, Some(45), &[]);
-        let reviews = review(&june, std::slice::from_ref(&june), &rules(), Relationship::Insured);
+        let reviews = review(
+            &june,
+            std::slice::from_ref(&june),
+            &rules(),
+            Relationship::Insured,
+        );
         assert_eq!(
             outcomes(&reviews),
             [
@@ -204,7 +224,13 @@ mod tests {
 
     #[test]
     fn a_rule_earned_by_another_checkup_of_the_year_says_which() {
-        let june = checkup("2026-06-01", "22.5", false, None, &["checkup_bmi", "non_smoker"]);
+        let june = checkup(
+            "2026-06-01",
+            "22.5",
+            false,
+            None,
+            &["checkup_bmi", "non_smoker"],
+        );
         let sept = checkup("2026-09-01", "22.8", false, None, &[]);
         let next_year = checkup("2027-05-01", "22.0", false, Some(40), &[]);
         let all = [june.clone(), sept.clone(), next_year.clone()];
@@ -216,11 +242,17 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let june_date = june.date;
-        assert_eq!(of(&june)[1], ("checkup_bmi".into(), Outcome::Earned { points: 500 }));
+        assert_eq!(
+            of(&june)[1],
+            ("checkup_bmi".into(), Outcome::Earned { points: 500 })
+        );
         assert_eq!(of(&june)[3], ("health_age".into(), Outcome::NoHealthAge));
         assert_eq!(
             of(&sept)[1],
-            ("checkup_bmi".into(), Outcome::EarnedByAnother { date: june_date })
+            (
+                "checkup_bmi".into(),
+                Outcome::EarnedByAnother { date: june_date }
+            )
         );
         assert_eq!(
             of(&next_year)[3],

@@ -887,7 +887,11 @@ async fn checkups_earn_once_per_fiscal_year(backend: Backend) {
     let earned = |checkup: &Value| -> Vec<(String, i64)> { granted(checkup) };
     assert_eq!(
         earned(&checkups[1]),
-        pairs(&[("checkup_bmi", 500), ("health_age", 500), ("non_smoker", 500)]),
+        pairs(&[
+            ("checkup_bmi", 500),
+            ("health_age", 500),
+            ("non_smoker", 500)
+        ]),
         "each checkup says what it earned"
     );
     assert_eq!(earned(&checkups[0]), [], "the year's points went to June's");
@@ -936,7 +940,8 @@ async fn reports_earn_once_per_fiscal_year(backend: Backend) {
         "one of a kind per fiscal year: {body}"
     );
     // Two at once: one goes in, the other is refused.
-    let exam = json!({"kind": "secondary_exam", "date": "2026-10-01", "clinic": " 千代田内科クリニック "});
+    let exam =
+        json!({"kind": "secondary_exam", "date": "2026-10-01", "clinic": " 千代田内科クリニック "});
     let (a, b) = tokio::join!(
         s.post_auth("/reports", &token, exam.clone()),
         s.post_auth("/reports", &token, exam.clone())

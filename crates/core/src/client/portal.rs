@@ -2,8 +2,9 @@
 //! pictures, exchanges, reports, FAQ, inquiries and the account.
 
 use kenpo_domain::api::{
-    Account, AccountPatch, Catalog, ExchangeCreated, ExchangeInfo, ExchangeList, ExchangeRequest,
-    FaqList, InquiryCreated, InquiryRequest, ReportCreated, ReportRequest, Secret, SessionList,
+    Account, AccountPatch, Catalog, CheckupList, ExchangeCreated, ExchangeInfo, ExchangeList,
+    ExchangeRequest, FaqList, InquiryCreated, InquiryRequest, ReportCreated, ReportRequest, Secret,
+    SessionList,
 };
 use kenpo_domain::exchange::{MAX_PICTURE_BYTES, picture_type};
 use reqwest::Method;
@@ -98,6 +99,11 @@ impl InsurerClient {
             None,
         )
         .await
+    }
+
+    pub async fn checkups(&self, access: &Secret) -> ClientResult<CheckupList> {
+        self.json::<_, ()>(Method::GET, "api/v1/checkups", Some(access), None, None)
+            .await
     }
 
     pub async fn report(

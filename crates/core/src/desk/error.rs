@@ -74,6 +74,8 @@ pub enum DeskError {
     ExchangeNotPrepared,
     #[error("an order was sent without an answer")]
     ExchangeUnsettled,
+    #[error("the clinic goes with a secondary exam, in at most 100 characters")]
+    Clinic,
 }
 
 impl Coded for DeskError {
@@ -107,7 +109,7 @@ impl Coded for DeskError {
                 PasswordRefusal::ContainsLoginId => ErrorCode::PassphraseContainsLoginId,
             },
             Self::WrappedKeyDamaged(_) => ErrorCode::WrappedKeyDamaged,
-            Self::Address(_) | Self::Quantity => ErrorCode::Validation,
+            Self::Address(_) | Self::Quantity | Self::Clinic => ErrorCode::Validation,
             Self::UnknownItem => ErrorCode::UnknownItem,
             Self::OutOfStock => ErrorCode::OutOfStock,
             Self::InsufficientPoints => ErrorCode::InsufficientPoints,
@@ -180,6 +182,7 @@ impl DeskError {
             }
             Self::Address(err) => Some(err.field().to_owned()),
             Self::Quantity => Some("quantity".to_owned()),
+            Self::Clinic => Some("clinic".to_owned()),
             _ => None,
         }
     }

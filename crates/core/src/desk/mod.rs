@@ -9,6 +9,7 @@
 //! `member` has the member's calls, `lock` the app lock, `error` the error
 //! table.
 
+mod checkups;
 mod error;
 mod exchange;
 mod history;
@@ -17,6 +18,7 @@ mod lock;
 mod member;
 mod notices;
 mod reminders;
+pub use checkups::{CheckupDetail, CheckupsView};
 pub use exchange::{CatalogEntry, CatalogView, ExchangeQuote, OrdersView, PendingOrder};
 pub use notices::{NoticeItem, NoticesView};
 pub use reminders::TrayStatus;
