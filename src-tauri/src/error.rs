@@ -49,6 +49,8 @@ pub struct CommandError {
     pub offline: Option<OfflineReason>,
     /// Seconds before the next passphrase may be tried.
     pub wait_secs: Option<u32>,
+    /// Seconds the insurer asks to wait before trying again (`rate_limited`).
+    pub retry_after: Option<u32>,
 }
 
 impl CommandError {
@@ -60,6 +62,7 @@ impl CommandError {
             field: None,
             offline: None,
             wait_secs: None,
+            retry_after: None,
         }
     }
 }
@@ -74,6 +77,7 @@ impl CommandError {
             field: None,
             offline: None,
             wait_secs: None,
+            retry_after: None,
         }
     }
 
@@ -93,6 +97,9 @@ impl From<kenpo_core::desk::DeskError> for CommandError {
             field: err.field(),
             offline: err.offline_reason(),
             wait_secs: err.wait_secs(),
+            retry_after: err
+                .retry_after()
+                .map(|secs| u32::try_from(secs).unwrap_or(u32::MAX)),
         }
     }
 }
@@ -112,6 +119,7 @@ impl From<kenpo_core::prefs::PrefsError> for CommandError {
             field: None,
             offline: None,
             wait_secs: None,
+            retry_after: None,
         }
     }
 }

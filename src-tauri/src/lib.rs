@@ -3,6 +3,7 @@
 //! here; a command parses its input, calls one core function, and maps the
 //! error to a [`CommandError`].
 
+pub mod account;
 pub mod checkups;
 pub mod commands;
 pub mod demo;
@@ -14,6 +15,7 @@ pub mod notices;
 pub mod notify;
 pub mod registration;
 pub mod reminders;
+pub mod support;
 #[cfg(debug_assertions)]
 mod test_clock;
 pub mod tray;
@@ -97,6 +99,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::lock_unlock,
             notices::notices_get,
             notices::notice_read,
+            account::account_get,
+            account::account_nickname_set,
+            account::account_email_set,
+            account::account_session_end,
+            account::profile_removal_get,
+            account::profile_remove,
+            account::about_get,
+            support::faq_get,
+            support::inquiry_send,
             checkups::checkups_get,
             checkups::report_send,
             exchange::catalog_get,

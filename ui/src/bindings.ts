@@ -88,6 +88,22 @@ export const commands = {
 	noticesGet: () => typedError<NoticesView, CommandError_Serialize>(__TAURI_INVOKE("notices_get")),
 	/**  Marks a notice read (the member opened it); the screen as it now is. */
 	noticeRead: (id: number) => typedError<NoticesView, CommandError_Serialize>(__TAURI_INVOKE("notice_read", { id })),
+	/**  The account and its sessions (from the insurer). */
+	accountGet: () => typedError<AccountView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("account_get")),
+	accountNicknameSet: (nickname: string) => typedError<AccountView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("account_nickname_set", { nickname })),
+	/**  A new notification address; the insurer asks for the password again. */
+	accountEmailSet: (email: string, currentPassword: Secret) => typedError<AccountView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("account_email_set", { email, currentPassword })),
+	/**  Ends a session on another device. */
+	accountSessionEnd: (id: number) => typedError<AccountView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("account_session_end", { id })),
+	/**  What removing a profile would take, for its confirmation. */
+	profileRemovalGet: (id: string) => typedError<ProfileRemoval_Serialize, CommandError_Serialize>(__TAURI_INVOKE("profile_removal_get", { id })),
+	/**  Removes a profile from this PC: its database, key and keychain entries. */
+	profileRemove: (id: string) => typedError<ProfileRemoval_Serialize, CommandError_Serialize>(__TAURI_INVOKE("profile_remove", { id })),
+	aboutGet: () => typedError<About_Serialize, CommandError_Serialize>(__TAURI_INVOKE("about_get")),
+	/**  The FAQ entries `query` finds (full-width and half-width alike). */
+	faqGet: (server: string | null, query: string) => typedError<FaqView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("faq_get", { server, query })),
+	/**  Sends an inquiry; `rate_limited` comes with `retry_after` (seconds). */
+	inquirySend: (server: string | null, inquiry: InquiryRequest) => typedError<InquiryCreated, CommandError_Serialize>(__TAURI_INVOKE("inquiry_send", { server, inquiry })),
 	/**  The member's checkups, newest first, each rule earned or why not. */
 	checkupsGet: () => typedError<CheckupsView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("checkups_get")),
 	/**
@@ -172,6 +188,28 @@ export const events = {
 };
 
 /* Types */
+/**  The About section. */
+export type About = About_Serialize | About_Deserialize;
+
+/**  The About section. */
+export type About_Deserialize = {
+	version: string,
+	/**  The open profile's insurer; `None` logged out. */
+	insurer?: InsurerAbout | null,
+	licences: Licence_Deserialize[],
+};
+
+/**  The About section. */
+export type About_Serialize = {
+	version: string,
+	/**  The open profile's insurer; `None` logged out. */
+	insurer: InsurerAbout | null,
+	licences: Licence_Serialize[],
+};
+
+/**  `GET /api/v1/account`. */
+export type Account = Account_Serialize | Account_Deserialize;
+
 /**  `POST /api/v1/registrations/account` → 201 [`MemberCreated`]. */
 export type AccountSetupRequest = {
 	setup_token: Secret,
@@ -179,6 +217,43 @@ export type AccountSetupRequest = {
 	password: Secret,
 	notification_email: string,
 	nickname: string,
+};
+
+/**  The account screen: the account and its sessions, this one first. */
+export type AccountView = AccountView_Serialize | AccountView_Deserialize;
+
+/**  The account screen: the account and its sessions, this one first. */
+export type AccountView_Deserialize = {
+	account: Account_Deserialize,
+	sessions: SessionSummary_Deserialize[],
+};
+
+/**  The account screen: the account and its sessions, this one first. */
+export type AccountView_Serialize = {
+	account: Account_Serialize,
+	sessions: SessionSummary_Serialize[],
+};
+
+/**  `GET /api/v1/account`. */
+export type Account_Deserialize = {
+	member_id: MemberId,
+	login_id: LoginId,
+	/**  `null` for an issued account until the member chooses one. */
+	nickname?: Nickname | null,
+	/**  `null` for an issued account until the member gives one. */
+	notification_email?: Email | null,
+	kind: Relationship,
+};
+
+/**  `GET /api/v1/account`. */
+export type Account_Serialize = {
+	member_id: MemberId,
+	login_id: LoginId,
+	/**  `null` for an issued account until the member chooses one. */
+	nickname: Nickname | null,
+	/**  `null` for an issued account until the member gives one. */
+	notification_email: Email | null,
+	kind: Relationship,
 };
 
 /**
@@ -607,6 +682,8 @@ export type CommandError_Deserialize = {
 	offline?: OfflineReason | null,
 	/**  Seconds before the next passphrase may be tried. */
 	wait_secs?: number | null,
+	/**  Seconds the insurer asks to wait before trying again (`rate_limited`). */
+	retry_after?: number | null,
 };
 
 /**
@@ -624,6 +701,8 @@ export type CommandError_Serialize = {
 	offline: OfflineReason | null,
 	/**  Seconds before the next passphrase may be tried. */
 	wait_secs: number | null,
+	/**  Seconds the insurer asks to wait before trying again (`rate_limited`). */
+	retry_after: number | null,
 };
 
 /**  Every code an error of the core can carry. Codes are never renamed. */
@@ -766,6 +845,21 @@ export type DependentRegistrationRequest = {
 	nickname: string,
 };
 
+/**
+ *  An e-mail address.
+ * 
+ *  Accepted: ASCII only (full-width forms typed with the IME on are
+ *  converted), surrounding spaces trimmed, one `@`, a local part of 1 to 64
+ *  characters, a domain of at least two dot-separated labels of letters,
+ *  digits and inner hyphens, whose last label is not all digits; 254
+ *  characters at most. The domain is stored in lower case, the local part as
+ *  typed. Dots are allowed anywhere in the local part (`taro..k.@docomo.ne.jp`)
+ *  because Japanese mobile carriers issued such addresses for years and
+ *  members still use them; quoted local parts and IP-literal domains are not
+ *  accepted.
+ */
+export type Email = string;
+
 /**  Which entries a reminder is about. */
 export type Entries = {
 	steps: boolean,
@@ -866,6 +960,44 @@ export type ExpiryPlan_Serialize = {
 	 *  of, dearest first.
 	 */
 	within_reach: CatalogItem_Serialize[],
+};
+
+/**  A question and its answer. */
+export type FaqEntry = FaqEntry_Serialize | FaqEntry_Deserialize;
+
+/**  A question and its answer. */
+export type FaqEntry_Deserialize = {
+	id: number,
+	category?: string | null,
+	question: string,
+	answer: string,
+};
+
+/**  A question and its answer. */
+export type FaqEntry_Serialize = {
+	id: number,
+	category?: string,
+	question: string,
+	answer: string,
+};
+
+/**  The FAQ screen: the entries the search found, out of how many. */
+export type FaqView = FaqView_Serialize | FaqView_Deserialize;
+
+/**  The FAQ screen: the entries the search found, out of how many. */
+export type FaqView_Deserialize = {
+	entries: FaqEntry_Deserialize[],
+	total: number,
+	/**  The insurer did not answer: the FAQ as last fetched. */
+	offline: boolean,
+};
+
+/**  The FAQ screen: the entries the search found, out of how many. */
+export type FaqView_Serialize = {
+	entries: FaqEntry_Serialize[],
+	total: number,
+	/**  The insurer did not answer: the FAQ as last fetched. */
+	offline: boolean,
 };
 
 /**  One fiscal year's totals. */
@@ -975,6 +1107,30 @@ export type IdentityResponse = {
 	auth_key: AuthKey,
 };
 
+/**  What an inquiry is about. */
+export type InquiryCategory = "forgot_password" | "registration" | "points" | "exchange" | "other";
+
+/**  201 answer to an inquiry. */
+export type InquiryCreated = {
+	inquiry_id: number,
+};
+
+/**  `POST /api/v1/inquiries` (no login needed) → 201 [`InquiryCreated`]. */
+export type InquiryRequest = {
+	category: InquiryCategory,
+	body: string,
+	contact_email: string,
+};
+
+/**  The insurer of the profile in use. */
+export type InsurerAbout = {
+	name: string,
+	/**  保険者番号 (8 digits). */
+	insurer_number: string,
+	/**  The server's address. */
+	server: string,
+};
+
 /**  `GET /api/v1/insurer`. */
 export type InsurerInfo = InsurerInfo_Serialize | InsurerInfo_Deserialize;
 
@@ -1066,6 +1222,38 @@ export type LedgerLine_Serialize = {
 	fiscal_year: number,
 };
 
+/**
+ *  One dependency's licence, as the build found it in Cargo's and npm's
+ *  metadata (`ui/build/licenses.ts`).
+ */
+export type Licence = Licence_Serialize | Licence_Deserialize;
+
+/**
+ *  One dependency's licence, as the build found it in Cargo's and npm's
+ *  metadata (`ui/build/licenses.ts`).
+ */
+export type Licence_Deserialize = {
+	name: string,
+	version: string,
+	license: string,
+	repository?: string | null,
+	/**  `crates.io` or `npm`. */
+	source: string,
+};
+
+/**
+ *  One dependency's licence, as the build found it in Cargo's and npm's
+ *  metadata (`ui/build/licenses.ts`).
+ */
+export type Licence_Serialize = {
+	name: string,
+	version: string,
+	license: string,
+	repository: string | null,
+	/**  `crates.io` or `npm`. */
+	source: string,
+};
+
 /**  What a ledger line is, for the statement's filter. */
 export type LineKind = 
 /**  Points granted (a rule, a campaign, registration). */
@@ -1115,6 +1303,17 @@ export type LoggedIn_Serialize = {
 	passphrase: PassphraseStep | null,
 };
 
+/**
+ *  A login ID: an e-mail address (self-registration and dependent spouses) or
+ *  an issued ID, `U` followed by the employee number.
+ * 
+ *  Login IDs compare case-insensitively, so they are stored in a canonical
+ *  case: e-mail login IDs wholly in lower case, issued IDs in upper case.
+ *  Anything with an `@` is read as an e-mail address; anything else must be
+ *  `U` (or `u`) and an employee number.
+ */
+export type LoginId = string;
+
 /**  A lot as the member sees it. */
 export type LotInfo = {
 	granted_on: string,
@@ -1148,6 +1347,13 @@ export type MonthView_Serialize = {
 	today: string,
 	days: CalendarDay_Serialize[],
 };
+
+/**
+ *  The name a member shows in the app: trimmed, 1 to 20 characters (counted
+ *  as Unicode scalar values, so `たろう` is 3), without control characters
+ *  or the invisible formatting characters that could disguise a name.
+ */
+export type Nickname = string;
 
 /**  A notice from the insurer (新着お知らせ). */
 export type Notice = {
@@ -1386,6 +1592,31 @@ export type Prefs = {
 /**  One member at one insurer, as listed on this PC. */
 export type Profile = Profile_Serialize | Profile_Deserialize;
 
+/**  What a profile's removal takes from this PC, for its confirmation. */
+export type ProfileRemoval = ProfileRemoval_Serialize | ProfileRemoval_Deserialize;
+
+/**  What a profile's removal takes from this PC, for its confirmation. */
+export type ProfileRemoval_Deserialize = {
+	insurer_name: string,
+	login_id: string,
+	nickname?: string | null,
+	/**  Records, goals and settings that never reached the insurer go too. */
+	unsent: number,
+	/**  The files deleted (after a removal) or to delete. */
+	files: string[],
+};
+
+/**  What a profile's removal takes from this PC, for its confirmation. */
+export type ProfileRemoval_Serialize = {
+	insurer_name: string,
+	login_id: string,
+	nickname: string | null,
+	/**  Records, goals and settings that never reached the insurer go too. */
+	unsent: number,
+	/**  The files deleted (after a removal) or to delete. */
+	files: string[],
+};
+
 /**  One member at one insurer, as listed on this PC. */
 export type Profile_Deserialize = {
 	id: string,
@@ -1598,6 +1829,29 @@ export type Schedule_Serialize = {
  *  shown by `Debug`, so it cannot end up in a log by accident.
  */
 export type Secret = string;
+
+/**  One of the member's sessions (devices). */
+export type SessionSummary = SessionSummary_Serialize | SessionSummary_Deserialize;
+
+/**  One of the member's sessions (devices). */
+export type SessionSummary_Deserialize = {
+	id: number,
+	created_at: string,
+	last_used_at: string,
+	user_agent?: string | null,
+	/**  Whether this is the session making the request. */
+	current: boolean,
+};
+
+/**  One of the member's sessions (devices). */
+export type SessionSummary_Serialize = {
+	id: number,
+	created_at: string,
+	last_used_at: string,
+	user_agent?: string,
+	/**  Whether this is the session making the request. */
+	current: boolean,
+};
 
 /**  Sex as printed on the insurance card and asked by the identity check. */
 export type Sex = "male" | "female";

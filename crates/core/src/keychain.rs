@@ -103,7 +103,7 @@ impl std::fmt::Debug for Keychain {
 }
 
 /// The keychain accounts of one profile.
-pub(crate) fn account(profile: &str, name: &str) -> String {
+pub fn account(profile: &str, name: &str) -> String {
     format!("{profile}/{name}")
 }
 

@@ -275,6 +275,26 @@ impl ProfileBook {
         Ok(())
     }
 
+    /// Deletes a profile's files (its database and wrapped key) and takes
+    /// it off the list. Answers the files that were there.
+    pub fn remove(&self, id: &str) -> Result<Vec<PathBuf>, ProfilesIo> {
+        let mut removed = Vec::new();
+        for (path, _) in self.files(id) {
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed.push(path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(ProfilesIo(e.to_string())),
+            }
+        }
+        self.update(|list| {
+            list.profiles.retain(|p| p.id != id);
+            if list.last.as_deref() == Some(id) {
+                list.last = None;
+            }
+        })?;
+        Ok(removed)
+    }
+
     /// Moves a profile's database, and its wrapped key if it has one, out
     /// of the way (into `profiles/set-aside/`, never deleted) so that a new
     /// one can be made and filled from the insurer. `stamp` names the copy.

@@ -659,7 +659,8 @@ pub struct Account {
     pub kind: Relationship,
 }
 
-/// `PATCH /api/v1/account`: only the fields present change.
+/// `PATCH /api/v1/account`: only the fields present change. A new
+/// notification address needs the current password.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -668,6 +669,11 @@ pub struct AccountPatch {
     pub notification_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
+    /// Required with `notification_email`: whoever holds a stolen token
+    /// cannot move the address where password resets go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable = false))]
+    pub current_password: Option<Secret>,
 }
 
 /// `PUT /api/v1/account/password` → 204.

@@ -248,6 +248,7 @@ pub mod checkup_review;
 pub mod entry;
 pub mod error;
 pub mod exchange;
+pub mod faq;
 pub mod health;
 pub mod history;
 pub mod id;

@@ -95,7 +95,7 @@ impl Desk {
                 (mirrored, kind, rules)
             }
         };
-        checkups.sort_by(|a, b| b.date.cmp(&a.date));
+        checkups.sort_by_key(|c| std::cmp::Reverse(c.date));
         let details = checkups
             .iter()
             .map(|checkup| CheckupDetail {

@@ -187,6 +187,14 @@ impl DeskError {
         }
     }
 
+    /// Seconds the insurer asks to wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self.client() {
+            Some(ClientError::Api { retry_after, .. }) => *retry_after,
+            _ => None,
+        }
+    }
+
     /// Seconds before the next passphrase may be tried, after a wrong one.
     pub fn wait_secs(&self) -> Option<u32> {
         match self {

@@ -224,6 +224,8 @@ impl Desk {
             .await?
             .filter(|p: &PendingOrder| p.quote.key == key)
             .ok_or(DeskError::ExchangeNotPrepared)?;
+        let session = active.session()?;
+        let client = session.client();
         // Marked before it goes: after a crash mid-request, only this key
         // may settle it.
         pending.sent = true;
@@ -234,8 +236,6 @@ impl Desk {
             quantity: quote.quantity,
             shipping_address: quote.address.clone(),
         };
-        let session = active.session()?;
-        let client = session.client();
         let result = session
             .authorized(|access| {
                 let request = &request;

@@ -9,6 +9,8 @@
 //! `member` has the member's calls, `lock` the app lock, `error` the error
 //! table.
 
+mod about;
+mod account;
 mod checkups;
 mod error;
 mod exchange;
@@ -18,10 +20,14 @@ mod lock;
 mod member;
 mod notices;
 mod reminders;
+mod support;
+pub use about::InsurerAbout;
+pub use account::{AccountView, ProfileRemoval};
 pub use checkups::{CheckupDetail, CheckupsView};
 pub use exchange::{CatalogEntry, CatalogView, ExchangeQuote, OrdersView, PendingOrder};
 pub use notices::{NoticeItem, NoticesView};
 pub use reminders::TrayStatus;
+pub use support::FaqView;
 
 pub use error::{DeskError, DeskResult};
 

@@ -380,7 +380,8 @@ fn account_view(account: &Account) -> Result<AccountView, ApiError> {
 
 /// Changes the notification address or the nickname.
 ///
-/// Only the fields present change.
+/// Only the fields present change. A new notification address needs the
+/// current password (`current_password`).
 #[utoipa::path(
     patch,
     path = "/account",
@@ -390,7 +391,9 @@ fn account_view(account: &Account) -> Result<AccountView, ApiError> {
     request_body = AccountPatch,
     responses(
         (status = 200, description = "The account as changed", body = AccountView),
-        (status = 401, response = Unauthorized),
+        (status = 401, description = "`unauthorized`: no valid access token; or \
+            `invalid_credentials` (`current_password`): a new address without the current \
+            password, or with a wrong one", body = ErrorBody),
         (status = 403, response = PasswordChangeRequired),
         (status = 422, description = "`invalid_email` (`notification_email`), or `validation` \
             (`nickname`, or a malformed body)", body = ErrorBody),
@@ -415,6 +418,25 @@ pub async fn patch_account(
         .map(Nickname::parse)
         .transpose()
         .map_err(|e| id_error(e, "nickname"))?;
+    if email.is_some() {
+        let given = patch.current_password.as_ref().map(Secret::expose);
+        let right = match given {
+            Some(password) => {
+                state
+                    .hasher
+                    .verify(password, Some(&auth.account.password_hash))
+                    .await
+            }
+            None => false,
+        };
+        if !right {
+            return Err(ApiError::new(
+                ErrorCode::InvalidCredentials,
+                "a new address needs the current password",
+            )
+            .field("current_password"));
+        }
+    }
     state
         .store
         .account_update_profile(
