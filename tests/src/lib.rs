@@ -32,6 +32,7 @@ use thirtyfour::prelude::*;
 pub use thirtyfour;
 
 pub mod procs;
+mod screens;
 mod shell;
 pub mod tray;
 pub mod x11;
