@@ -120,3 +120,147 @@ async fn points_are_exchanged_lot_by_lot_and_a_cancel_gives_them_back() -> anyho
     app.quit().await?;
     Ok(())
 }
+
+/// Runs the demo insurer's admin command line on its data folder.
+fn insurer_admin(desktop: &Desktop, args: &[&str]) -> anyhow::Result<String> {
+    let bin = kenpo_e2e::target_dir().join("debug").join("kenpo-insurer");
+    let data = desktop.app_data_dir().join("demo-insurer");
+    let output = std::process::Command::new(bin)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "kenpo-insurer {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkup_says_why_it_did_not_earn_and_a_flu_report_earns_at_once() -> anyhow::Result<()> {
+    let desktop = Desktop::start("portal_checkups")?;
+    let app = desktop.launch().await?;
+    app.demo_member(PASSWORD).await?;
+    // Last fiscal year's checkup: heavier, and smoking.
+    let csv = desktop.home().join("checkups.csv");
+    std::fs::write(
+        &csv,
+        "card_symbol,card_number,branch_number,date,height_cm,weight_kg,bmi,smoker,health_age\n\
+         10,1001,00,2025-10-01,170.0,75.4,26.1,yes,49\n",
+    )?;
+    let imported = insurer_admin(&desktop, &["checkups", "import", csv.to_str().unwrap()])?;
+    assert!(imported.contains("1 new"), "{imported}");
+
+    app.click("tab-checkups").await?;
+    app.click("checkup-2025-10-01").await?;
+    app.testid("checkup-detail").await?;
+    app.wait_contains(
+        "checkup-rule-checkup_bmi",
+        "BMI 26.1: 18.5以上25未満ではありません",
+    )
+    .await?;
+    app.wait_attr("checkup-rule-non_smoker", "data-outcome", "smoker")
+        .await?;
+    app.wait_contains("checkup-bmi-class", "肥満（1度）")
+        .await?;
+    app.screenshots_at("checkup_detail", "checkup-detail")
+        .await?;
+    app.testid("checkup-chart").await?;
+    app.screenshots_at("checkup_chart", "checkup-chart").await?;
+
+    app.click("tab-points").await?;
+    let before = app.number_in("points-balance").await?;
+    app.click("tab-checkups").await?;
+    app.click("report-flu-send").await?;
+    app.wait_contains("report-done", "300").await?;
+    app.screenshots_at("report_flu", "report-done").await?;
+    app.click("report-flu-send").await?;
+    app.testid("report-error").await?;
+    app.click("tab-points").await?;
+    let deadline = std::time::Instant::now() + kenpo_e2e::PATIENCE;
+    while app.number_in("points-balance").await? != before + 300 {
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "+300 P on the balance"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_faq_is_searched_and_an_inquiry_sent_while_logged_out() -> anyhow::Result<()> {
+    let desktop = Desktop::start("portal_help")?;
+    let app = desktop.launch().await?;
+    app.start_demo().await?;
+    app.click("start-faq").await?;
+    app.fill("faq-search", "ﾛｸﾞｲﾝ").await?;
+    app.find(By::Css("[data-testid^='faq-entry-']")).await?;
+    app.screenshots_at("faq", "faq").await?;
+    app.click("help-back").await?;
+
+    app.click("start-inquiry").await?;
+    app.testid("inquiry").await?;
+    app.fill(
+        "inquiry-body",
+        "パスワードを忘れました。ログインIDは U100001 です。",
+    )
+    .await?;
+    app.fill("inquiry-email", "taro@example.jp").await?;
+    app.screenshots_at("inquiry", "inquiry").await?;
+    app.click("inquiry-send").await?;
+    app.testid("inquiry-done").await?;
+    app.screenshots_at("inquiry_done", "inquiry-done").await?;
+    app.quit().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nickname_survives_a_restart_and_a_removed_profile_leaves_no_file() -> anyhow::Result<()>
+{
+    let desktop = Desktop::start("portal_settings")?;
+    let app = desktop.launch().await?;
+    app.demo_member(PASSWORD).await?;
+    app.click("tab-settings").await?;
+    app.testid("account").await?;
+    app.fill("account-nickname", "たろう").await?;
+    app.click("account-nickname-save").await?;
+    app.testid("account-nickname-saved").await?;
+    app.screenshots_at("settings_account", "account").await?;
+    app.screenshots_at("settings_sessions", "sessions").await?;
+    app.screenshots_at("settings_lock", "lock").await?;
+    app.screenshots_at("settings_about", "about").await?;
+    app.quit().await?;
+
+    let profiles = desktop.app_data_dir().join("profiles");
+    let files_before: Vec<_> = std::fs::read_dir(&profiles)?
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "db"))
+        .collect();
+    assert_eq!(files_before.len(), 1, "one profile's database");
+
+    let app = desktop.launch().await?;
+    app.wait_contains("profile-list", "たろう").await?;
+    app.click("profile-open").await?;
+    app.testid("today").await?;
+    app.click("tab-settings").await?;
+    app.click("profile-remove-0").await?;
+    app.wait_contains("profile-remove-confirm", "U100001")
+        .await?;
+    app.screenshots_at("settings_profile_remove", "profile-remove-confirm")
+        .await?;
+    app.click("profile-remove-yes").await?;
+    app.testid("login-server").await?;
+    let left: Vec<_> = std::fs::read_dir(&profiles)?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".db") || name.contains(".db-") || name.ends_with(".key"))
+        .collect();
+    assert!(left.is_empty(), "no file of the profile is left: {left:?}");
+    app.quit().await?;
+    Ok(())
+}

@@ -10,6 +10,10 @@ use crate::store::{Store, StoreResult};
 
 const OFFSET_KEY: &str = "sandbox_clock_offset_seconds";
 
+/// How far a sandbox clock may be moved in all: 20 years. Beyond, dates
+/// leave what the rules and the databases are tried with.
+pub const MAX_OFFSET_SECS: i64 = 20 * 366 * 86_400;
+
 #[derive(Debug, Clone)]
 pub struct ServerClock {
     sandbox: bool,
@@ -43,21 +47,32 @@ impl ServerClock {
         if !self.sandbox {
             return Ok(0);
         }
+        // An offset out of bounds (kept by an older version) counts as none,
+        // rather than making every answer fail.
         Ok(self
             .store
             .setting_get(OFFSET_KEY)
             .await?
-            .and_then(|v| v.parse().ok())
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|offset| (0..=MAX_OFFSET_SECS).contains(offset))
             .unwrap_or(0))
     }
 
-    /// Moves a sandbox clock forward; returns the new now.
-    pub async fn advance(&self, seconds: i64) -> StoreResult<i64> {
-        let offset = self.offset().await? + seconds;
+    /// Moves a sandbox clock forward; returns the new now, or `None` when
+    /// that would move it more than [`MAX_OFFSET_SECS`] in all.
+    pub async fn advance(&self, seconds: i64) -> StoreResult<Option<i64>> {
+        let Some(offset) = self
+            .offset()
+            .await?
+            .checked_add(seconds)
+            .filter(|offset| (0..=MAX_OFFSET_SECS).contains(offset))
+        else {
+            return Ok(None);
+        };
         self.store
             .setting_set(OFFSET_KEY, &offset.to_string())
             .await?;
-        self.now().await
+        self.now().await.map(Some)
     }
 }
 

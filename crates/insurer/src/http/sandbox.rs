@@ -110,8 +110,9 @@ async fn captcha_answer(
     responses(
         (status = 200, description = "The server's new time", body = ClockNow),
         (status = 404, response = SandboxOnly),
-        (status = 422, description = "`validation`: a malformed body, or a negative \
-            `advance_seconds` (the clock only moves forward)", body = ErrorBody),
+        (status = 422, description = "`validation`: a malformed body, a negative \
+            `advance_seconds` (the clock only moves forward), or one that would move it more \
+            than 20 years in all", body = ErrorBody),
         (status = 500, response = Internal),
     ),
 )]
@@ -129,6 +130,16 @@ async fn clock(
         )
         .field("advance_seconds"));
     }
-    let now = state.clock.advance(req.advance_seconds).await?;
+    let now = state
+        .clock
+        .advance(req.advance_seconds)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Validation,
+                "the sandbox clock moves at most 20 years in all",
+            )
+            .field("advance_seconds")
+        })?;
     Ok(Json(ClockNow { now: to_jst(now) }))
 }
