@@ -27,10 +27,10 @@ pub mod mail;
 pub mod passwords;
 pub mod roster;
 pub mod secrets;
+pub mod serve;
 pub mod store;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -54,6 +54,8 @@ pub struct ServerOptions {
     pub hash_concurrency: usize,
     /// Sandbox only: a clock that stands still at this Unix time until moved.
     pub frozen_clock: Option<i64>,
+    /// Timeouts and the connection cap.
+    pub limits: serve::Limits,
 }
 
 impl ServerOptions {
@@ -70,6 +72,7 @@ impl ServerOptions {
             config: InsurerConfig::default(),
             hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             frozen_clock: None,
+            limits: serve::Limits::default(),
         }
     }
 }
@@ -78,6 +81,7 @@ impl ServerOptions {
 #[derive(Clone)]
 pub struct Server {
     pub state: AppState,
+    pub limits: serve::Limits,
 }
 
 impl Server {
@@ -101,7 +105,10 @@ impl Server {
             mailer,
             sandbox_outbox: options.sandbox.then_some(outbox),
         };
-        Ok(Self { state })
+        Ok(Self {
+            state,
+            limits: options.limits,
+        })
     }
 
     /// Serves the API on `listener` until `shutdown` completes, then finishes
@@ -111,9 +118,11 @@ impl Server {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let app =
+            http::router(self.state).layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                self.limits.request_timeout,
+            ));
+        serve::serve(listener, app, self.limits, shutdown).await
     }
 }
