@@ -67,6 +67,9 @@ pub enum ErrorCode {
     NotCancellable,
     /// A report of this kind is in already for the same fiscal year.
     AlreadyReported,
+    /// Many failed logins came from this address: solve a captcha
+    /// (`GET /captcha`) and send its `captcha_id` and `captcha_answer`.
+    CaptchaRequired,
     /// Too many attempts; the response carries `Retry-After`.
     RateLimited,
     NotFound,
@@ -86,7 +89,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::TokenExpired,
         Self::IdentityMismatch,
         Self::CaptchaMismatch,
@@ -104,6 +107,7 @@ impl ErrorCode {
         Self::InvalidAddress,
         Self::NotCancellable,
         Self::AlreadyReported,
+        Self::CaptchaRequired,
         Self::RateLimited,
         Self::NotFound,
         Self::Validation,
@@ -134,6 +138,7 @@ impl ErrorCode {
             Self::InvalidAddress => "invalid_address",
             Self::NotCancellable => "not_cancellable",
             Self::AlreadyReported => "already_reported",
+            Self::CaptchaRequired => "captcha_required",
             Self::RateLimited => "rate_limited",
             Self::NotFound => "not_found",
             Self::Validation => "validation",
@@ -149,7 +154,10 @@ impl ErrorCode {
     pub const fn http_status(self) -> u16 {
         match self {
             Self::InvalidCredentials | Self::Unauthorized => 401,
-            Self::PasswordChangeRequired | Self::MembershipEnded | Self::Forbidden => 403,
+            Self::PasswordChangeRequired
+            | Self::MembershipEnded
+            | Self::Forbidden
+            | Self::CaptchaRequired => 403,
             Self::NotFound => 404,
             Self::LoginIdTaken
             | Self::InsufficientPoints
@@ -583,6 +591,13 @@ pub struct MemberCreated {
 pub struct SessionRequest {
     pub login_id: String,
     pub password: Secret,
+    /// Only when the server asked (`captcha_required`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub captcha_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub captcha_answer: Option<String>,
 }
 
 /// A new session, or a refreshed one.
@@ -1602,6 +1617,8 @@ mod tests {
             ("out_of_stock", 409),
             ("invalid_address", 422),
             ("not_cancellable", 409),
+            ("already_reported", 409),
+            ("captcha_required", 403),
             ("rate_limited", 429),
             ("not_found", 404),
             ("validation", 422),

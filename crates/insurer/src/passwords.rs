@@ -32,6 +32,9 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 #[derive(Debug, Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    /// Passwords verified so far (the security tests count what got
+    /// through the throttles).
+    verified: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +46,7 @@ impl Hasher {
     pub fn new(concurrency: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            verified: Arc::default(),
         }
     }
 
@@ -60,6 +64,8 @@ impl Hasher {
     /// True when `password` matches `stored`; with no stored hash, does the
     /// same work against a dummy and answers false.
     pub async fn verify(&self, password: &str, stored: Option<&str>) -> bool {
+        self.verified
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let password = password.to_owned();
         let stored = stored.map_or_else(|| DUMMY_HASH.clone(), str::to_owned);
         self.blocking(move || {
@@ -72,6 +78,11 @@ impl Hasher {
         })
         .await
         .unwrap_or(false)
+    }
+
+    /// How many passwords were verified since the start.
+    pub fn verified(&self) -> u64 {
+        self.verified.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     async fn blocking<T: Send + 'static>(

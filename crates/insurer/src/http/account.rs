@@ -26,8 +26,24 @@ const REFRESH_SECONDS: i64 = 30 * 24 * 3600;
 const RESET_SECONDS: i64 = 30 * 60;
 /// Failed logins allowed per login ID, and per client address, in 15 minutes.
 const LOGIN_WINDOW: i64 = 15 * 60;
+/// Tries per account in a 15-minute window, and in a day: the delays grow
+/// from minutes to a day for whoever keeps guessing.
 const FAILURES_PER_ACCOUNT: u32 = 5;
-const FAILURES_PER_ADDRESS: u32 = 30;
+const LOGIN_DAY: i64 = 24 * 3600;
+const FAILURES_PER_ACCOUNT_DAY: u32 = 20;
+/// Failed logins from one address in a window before it is asked for a
+/// captcha (an office behind one NAT shares an address).
+const CAPTCHA_AFTER_ADDRESS_FAILURES: u32 = 30;
+/// Longest login ID or password taken.
+const MAX_LOGIN_FIELD_BYTES: usize = 1024;
+
+fn captcha_required() -> ApiError {
+    ApiError::new(
+        ErrorCode::CaptchaRequired,
+        "many failed logins came from this address: please solve the captcha",
+    )
+    .field("captcha_answer")
+}
 
 type Peer = ConnectInfo<std::net::SocketAddr>;
 
@@ -60,17 +76,50 @@ pub async fn login(
     ApiJson(req): ApiJson<SessionRequest>,
 ) -> Result<Json<SessionResponse>, ApiError> {
     let now = state.clock.now().await?;
+    if req.login_id.len() > MAX_LOGIN_FIELD_BYTES
+        || req.password.expose().len() > MAX_LOGIN_FIELD_BYTES
+    {
+        return Err(ApiError::new(
+            ErrorCode::Validation,
+            "the login ID and the password are at most 1 KiB each",
+        ));
+    }
     // An unparsable ID is looked up as given: it fails like an unknown one.
-    let login_id =
-        LoginId::parse(&req.login_id).map_or_else(|_| req.login_id.clone(), |id| id.to_string());
-    let account_key = format!("login:id:{login_id}");
+    // Its throttle is keyed by a digest, so that a key stays short.
+    let parsed = LoginId::parse(&req.login_id).ok().map(|id| id.to_string());
+    let account_key = match &parsed {
+        Some(id) => format!("login:id:{id}"),
+        None => format!("login:raw:{}", secrets::token_hash(&req.login_id)),
+    };
+    let login_id = parsed.unwrap_or_else(|| req.login_id.clone());
     let address_key = format!("login:ip:{}", peer.ip());
-    for (key, limit) in [
-        (&account_key, FAILURES_PER_ACCOUNT),
-        (&address_key, FAILURES_PER_ADDRESS),
+    // Others' failures from this address never lock a member out: past a
+    // number of them, the address is asked for a captcha.
+    if state
+        .store
+        .throttle_hits(&address_key, LOGIN_WINDOW, now)
+        .await?
+        >= CAPTCHA_AFTER_ADDRESS_FAILURES
+    {
+        match (&req.captcha_id, &req.captcha_answer) {
+            (Some(id), Some(answer)) => {
+                super::registration::check_captcha(&state, id, answer, now).await?;
+            }
+            _ => return Err(captcha_required()),
+        }
+    }
+    // Each try is counted before its password is checked, in one statement:
+    // under any number of parallel tries, at most the limit are checked.
+    for (key, window, limit) in [
+        (account_key.clone(), LOGIN_WINDOW, FAILURES_PER_ACCOUNT),
+        (
+            format!("{account_key}:day"),
+            LOGIN_DAY,
+            FAILURES_PER_ACCOUNT_DAY,
+        ),
     ] {
-        if state.store.throttle_hits(key, LOGIN_WINDOW, now).await? >= limit {
-            return Err(ApiError::rate_limited_in_window(now, LOGIN_WINDOW));
+        if !state.store.throttle_take(&key, window, limit, now).await? {
+            return Err(ApiError::rate_limited_in_window(now, window));
         }
     }
     let password = req.password.expose();
@@ -85,10 +134,6 @@ pub async fn login(
     let Some(account) = account else {
         state
             .store
-            .throttle_hit(&account_key, LOGIN_WINDOW, now)
-            .await?;
-        state
-            .store
             .throttle_hit(&address_key, LOGIN_WINDOW, now)
             .await?;
         return Err(ApiError::new(
@@ -97,6 +142,10 @@ pub async fn login(
         ));
     };
     state.store.throttle_clear(&account_key).await?;
+    state
+        .store
+        .throttle_clear(&format!("{account_key}:day"))
+        .await?;
     let active = state
         .store
         .roster_get(account.roster_id)

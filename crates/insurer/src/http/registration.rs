@@ -421,7 +421,12 @@ fn identity_mismatch() -> ApiError {
     )
 }
 
-async fn check_captcha(state: &AppState, id: &str, answer: &str, now: i64) -> Result<(), ApiError> {
+pub(super) async fn check_captcha(
+    state: &AppState,
+    id: &str,
+    answer: &str,
+    now: i64,
+) -> Result<(), ApiError> {
     let expected = state.store.captcha_take(id, now).await?;
     match expected {
         Some(expected) if captcha::answers_match(&expected, answer) => Ok(()),

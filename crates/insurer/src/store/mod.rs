@@ -318,6 +318,16 @@ pub trait Store: ActivityStore + CatalogStore + Send + Sync + std::fmt::Debug + 
     /// returns the hits in the current window, this one included.
     async fn throttle_hit(&self, key: &str, window: i64, now: i64) -> StoreResult<u32>;
     async fn throttle_hits(&self, key: &str, window: i64, now: i64) -> StoreResult<u32>;
+    /// Counts a hit on `key` only while the window holds fewer than `limit`,
+    /// in one statement: `false` (nothing counted) once the limit is
+    /// reached. However many callers race, at most `limit` get `true`.
+    async fn throttle_take(
+        &self,
+        key: &str,
+        window: i64,
+        limit: u32,
+        now: i64,
+    ) -> StoreResult<bool>;
     async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
 
     // ---- settings

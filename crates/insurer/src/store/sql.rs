@@ -559,6 +559,31 @@ macro_rules! sql_store {
                 Ok(u32::try_from(hits).unwrap_or(0))
             }
 
+            async fn throttle_take(
+                &self,
+                key: &str,
+                window: i64,
+                limit: u32,
+                now: i64,
+            ) -> StoreResult<bool> {
+                let start = now - now.rem_euclid(window);
+                let taken: Option<i32> = sqlx::query_scalar(
+                    "INSERT INTO throttles (key, window_start, hits) VALUES ($1, $2, 1) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                     hits = CASE WHEN throttles.window_start = excluded.window_start \
+                            THEN throttles.hits + 1 ELSE 1 END, \
+                     window_start = excluded.window_start \
+                     WHERE throttles.window_start <> excluded.window_start OR throttles.hits < $3 \
+                     RETURNING hits",
+                )
+                .bind(key)
+                .bind(start)
+                .bind(i32::try_from(limit).unwrap_or(i32::MAX))
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(taken.is_some() && limit > 0)
+            }
+
             async fn throttle_hits(&self, key: &str, window: i64, now: i64) -> StoreResult<u32> {
                 let start = now - now.rem_euclid(window);
                 let hits: Option<i32> = sqlx::query_scalar(
