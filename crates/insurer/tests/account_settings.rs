@@ -48,7 +48,56 @@ async fn a_new_address_needs_the_current_password(backend: Backend) {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["notification_email"], "taro@example.jp");
+    let (status, body) = patch(
+        &s,
+        &token,
+        json!({"notification_email": "taro@kenpo.example.jp", "current_password": MEMBER_PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, mailbox) = s.get("/sandbox/mail?to=taro@example.jp").await;
+    let subjects: Vec<&str> = mailbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.contains("通知先メールアドレス変更")),
+        "the old address hears of the change: {subjects:?}"
+    );
     s.finish().await;
 }
 
-stories!(a_new_address_needs_the_current_password);
+async fn current_password_checks_are_throttled(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let token = s.taro().await;
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        let (status, _) = s
+            .put_auth(
+                "/account/password",
+                &token,
+                json!({"current_password": "a guess at it", "new_password": "another long one 2026"}),
+            )
+            .await;
+        statuses.push(status.as_u16());
+    }
+    assert_eq!(&statuses[..5], [401; 5]);
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    let (status, _) = patch(
+        &s,
+        &token,
+        json!({"notification_email": "thief@example.com", "current_password": MEMBER_PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 429, "the address change waits as well");
+    s.finish().await;
+}
+
+stories!(
+    a_new_address_needs_the_current_password,
+    current_password_checks_are_throttled
+);

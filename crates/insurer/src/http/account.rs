@@ -443,6 +443,7 @@ fn account_view(account: &Account) -> Result<AccountView, ApiError> {
         (status = 401, description = "`unauthorized`: no valid access token; or \
             `invalid_credentials` (`current_password`): a new address without the current \
             password, or with a wrong one", body = ErrorBody),
+        (status = 429, response = RateLimited),
         (status = 403, response = PasswordChangeRequired),
         (status = 422, description = "`invalid_email` (`notification_email`), or `validation` \
             (`nickname`, or a malformed body)", body = ErrorBody),
@@ -469,22 +470,14 @@ pub async fn patch_account(
         .map_err(|e| id_error(e, "nickname"))?;
     if email.is_some() {
         let given = patch.current_password.as_ref().map(Secret::expose);
-        let right = match given {
-            Some(password) => {
-                state
-                    .hasher
-                    .verify(password, Some(&auth.account.password_hash))
-                    .await
-            }
-            None => false,
-        };
-        if !right {
+        let Some(password) = given else {
             return Err(ApiError::new(
                 ErrorCode::InvalidCredentials,
                 "a new address needs the current password",
             )
             .field("current_password"));
-        }
+        };
+        check_current_password(&state, &auth.account, password).await?;
     }
     state
         .store
@@ -494,6 +487,11 @@ pub async fn patch_account(
             email.as_ref().map(ToString::to_string).as_deref(),
         )
         .await?;
+    if let (Some(new), Some(old)) = (&email, auth.account.notification_email())
+        && *new != old
+    {
+        state.send_mail(mails::address_changed(&state.config.name, &old));
+    }
     let account = state
         .store
         .account_get(auth.account.id)
@@ -520,6 +518,7 @@ pub async fn patch_account(
         (status = 422, description = "`password_policy`: the new password breaks a rule (the \
             message names it) or equals the current one; `validation`: a malformed body",
             body = ErrorBody),
+        (status = 429, response = RateLimited),
         (status = 500, response = Internal),
     ),
 )]
@@ -530,17 +529,7 @@ pub async fn change_password(
 ) -> Result<StatusCode, ApiError> {
     let now = state.clock.now().await?;
     let account = &auth.account;
-    if !state
-        .hasher
-        .verify(req.current_password.expose(), Some(&account.password_hash))
-        .await
-    {
-        return Err(ApiError::new(
-            ErrorCode::InvalidCredentials,
-            "the current password is wrong",
-        )
-        .field("current_password"));
-    }
+    check_current_password(&state, account, req.current_password.expose()).await?;
     let new_password = checked_password(&state, account, req.new_password.expose())?;
     if state
         .hasher
@@ -571,6 +560,41 @@ pub async fn change_password(
         crate::earning::welcome(&state, account, now).await?;
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks the current password of a signed-in member (to change the
+/// password or the address), counted before it is checked like a login: a
+/// stolen token cannot be used to guess it.
+async fn check_current_password(
+    state: &AppState,
+    account: &Account,
+    password: &str,
+) -> Result<(), ApiError> {
+    let now = state.clock.now().await?;
+    if password.len() > MAX_LOGIN_FIELD_BYTES {
+        return Err(ApiError::new(ErrorCode::Validation, "at most 1 KiB").field("current_password"));
+    }
+    let key = format!("reauth:{}", account.id);
+    if !state
+        .store
+        .throttle_take(&key, LOGIN_WINDOW, FAILURES_PER_ACCOUNT, now)
+        .await?
+    {
+        return Err(ApiError::rate_limited_in_window(now, LOGIN_WINDOW));
+    }
+    if !state
+        .hasher
+        .verify(password, Some(&account.password_hash))
+        .await
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidCredentials,
+            "the current password is wrong",
+        )
+        .field("current_password"));
+    }
+    state.store.throttle_clear(&key).await?;
+    Ok(())
 }
 
 fn checked_password<'a>(

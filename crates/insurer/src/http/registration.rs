@@ -628,6 +628,20 @@ pub(super) mod mails {
         }
     }
 
+    /// To the old address, when the notification address changes: whoever
+    /// did not make the change learns of it where they still read mail.
+    pub fn address_changed(insurer: &str, old: &Email) -> OutgoingMail {
+        OutgoingMail {
+            to: old.to_string(),
+            subject: format!("【{insurer}】通知先メールアドレス変更のお知らせ"),
+            body: format!(
+                "{insurer}です。\n\n通知先メールアドレスが変更されました。\n\
+                 今後のお知らせとパスワード再設定のご案内は、新しいアドレスに届きます。\n\n\
+                 お心当たりのない場合は、すぐにお問い合わせください。\n"
+            ),
+        }
+    }
+
     pub fn password_reset(insurer: &str, to: &Email, token: &str) -> OutgoingMail {
         OutgoingMail {
             to: to.to_string(),
