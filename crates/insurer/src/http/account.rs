@@ -549,11 +549,7 @@ pub async fn change_password(
         .map_err(|_| ApiError::internal())?;
     state
         .store
-        .account_set_password(account.id, &hash, false)
-        .await?;
-    state
-        .store
-        .sessions_end_all(account.id, Some(auth.session_id), now)
+        .account_set_password(account.id, &hash, false, Some(auth.session_id), now)
         .await?;
     if account.password_change_required {
         // An issued account is registered once its own password is set.
@@ -717,8 +713,7 @@ pub async fn reset_complete(
         .map_err(|_| ApiError::internal())?;
     state
         .store
-        .account_set_password(account.id, &hash, false)
+        .account_set_password(account.id, &hash, false, None, now)
         .await?;
-    state.store.sessions_end_all(account.id, None, now).await?;
     Ok(StatusCode::NO_CONTENT)
 }

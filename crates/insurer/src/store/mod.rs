@@ -74,6 +74,11 @@ impl StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A session's absolute lifetime: however often it is refreshed, the
+/// member logs in again after 90 days. (Idle sessions end sooner, when
+/// their refresh token expires unused.)
+pub const SESSION_LIFETIME_SECS: i64 = 90 * 24 * 3600;
+
 /// Opens the database named by `url` and brings its schema up to date.
 pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     let store: std::sync::Arc<dyn Store> = if url.starts_with("sqlite:") {
@@ -253,11 +258,15 @@ pub trait Store: ActivityStore + CatalogStore + Send + Sync + std::fmt::Debug + 
     async fn account_get(&self, id: i64) -> StoreResult<Option<Account>>;
     async fn account_by_login(&self, login_id: &str) -> StoreResult<Option<Account>>;
     async fn account_by_roster(&self, roster_id: i64) -> StoreResult<Option<Account>>;
+    /// Sets the password and ends every session of the account but `keep`,
+    /// in one transaction: no session outlives the password it began with.
     async fn account_set_password(
         &self,
         id: i64,
         hash: &str,
         change_required: bool,
+        keep: Option<i64>,
+        now: i64,
     ) -> StoreResult<()>;
     async fn account_update_profile(
         &self,

@@ -294,15 +294,33 @@ macro_rules! sql_store {
                 self.account_where("roster_id", AccountKey::Id(roster_id)).await
             }
 
-            async fn account_set_password(&self, id: i64, hash: &str, change_required: bool) -> StoreResult<()> {
+            async fn account_set_password(
+                &self,
+                id: i64,
+                hash: &str,
+                change_required: bool,
+                keep: Option<i64>,
+                now: i64,
+            ) -> StoreResult<()> {
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "UPDATE accounts SET password_hash = $1, password_change_required = $2 WHERE id = $3",
                 )
                 .bind(hash)
                 .bind(i32::from(change_required))
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                sqlx::query(
+                    "UPDATE sessions SET ended_at = $1 WHERE account_id = $2 AND ended_at IS NULL \
+                     AND id <> $3",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(keep.unwrap_or(-1))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -443,10 +461,12 @@ macro_rules! sql_store {
             async fn session_by_access(&self, access_hash: &str, now: i64) -> StoreResult<Option<(i64, i64)>> {
                 Ok(sqlx::query_as(
                     "SELECT s.id, s.account_id FROM session_tokens t JOIN sessions s ON s.id = t.session_id \
-                     WHERE t.hash = $1 AND t.kind = 'access' AND t.expires_at > $2 AND s.ended_at IS NULL",
+                     WHERE t.hash = $1 AND t.kind = 'access' AND t.expires_at > $2 AND s.ended_at IS NULL \
+                     AND s.created_at > $3",
                 )
                 .bind(access_hash)
                 .bind(now)
+                .bind(now - crate::store::SESSION_LIFETIME_SECS)
                 .fetch_optional(&self.pool)
                 .await?)
             }
@@ -454,17 +474,20 @@ macro_rules! sql_store {
             async fn session_refresh(&self, refresh_hash: &str, pair: &TokenPair, now: i64) -> StoreResult<RefreshOutcome> {
                 let mut tx = self.begin_write().await?;
                 let sql = concat!(
-                    "SELECT t.session_id, t.used_at, t.expires_at, s.account_id, s.ended_at \
+                    "SELECT t.session_id, t.used_at, t.expires_at, s.account_id, s.ended_at, s.created_at \
                      FROM session_tokens t JOIN sessions s ON s.id = t.session_id \
                      WHERE t.hash = $1 AND t.kind = 'refresh'",
                     $for_update
                 );
-                let found: Option<(i64, Option<i64>, i64, i64, Option<i64>)> =
+                let found: Option<(i64, Option<i64>, i64, i64, Option<i64>, i64)> =
                     sqlx::query_as(sql).bind(refresh_hash).fetch_optional(&mut *tx).await?;
-                let Some((session_id, used_at, expires_at, account_id, ended_at)) = found else {
+                let Some((session_id, used_at, expires_at, account_id, ended_at, created_at)) = found else {
                     return Ok(RefreshOutcome::Invalid);
                 };
-                if ended_at.is_some() || expires_at <= now {
+                // Refreshing keeps a session from going idle, never past its
+                // absolute lifetime.
+                let ends_at = created_at + crate::store::SESSION_LIFETIME_SECS;
+                if ended_at.is_some() || expires_at <= now || ends_at <= now {
                     return Ok(RefreshOutcome::Invalid);
                 }
                 if used_at.is_some() {
@@ -491,7 +514,7 @@ macro_rules! sql_store {
                 .await?;
                 sqlx::query("UPDATE sessions SET last_used_at = $1, expires_at = $2 WHERE id = $3")
                     .bind(now)
-                    .bind(pair.refresh_expires_at)
+                    .bind(pair.refresh_expires_at.min(ends_at))
                     .bind(session_id)
                     .execute(&mut *tx)
                     .await?;
