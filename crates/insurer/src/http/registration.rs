@@ -335,9 +335,7 @@ pub async fn account(
         &req.notification_email,
         &req.nickname,
     )?;
-    let member_id = details
-        .create(&state, roster_id, Relationship::Insured, now)
-        .await?;
+    let member_id = details.create(&state, roster_id, now).await?;
     // The account exists: the token has done its work, whatever this says.
     state.store.token_use(&hash, now).await?;
     Ok((
@@ -403,9 +401,7 @@ pub async fn dependent(
     if state.store.account_by_roster(person.id).await?.is_some() {
         return Err(identity_mismatch());
     }
-    let member_id = details
-        .create(&state, person.id, Relationship::DependentSpouse, now)
-        .await?;
+    let member_id = details.create(&state, person.id, now).await?;
     Ok((
         StatusCode::CREATED,
         Json(MemberCreated {
@@ -526,13 +522,17 @@ impl AccountDetails {
         })
     }
 
-    async fn create(
-        self,
-        state: &AppState,
-        roster_id: i64,
-        kind: Relationship,
-        now: i64,
-    ) -> Result<i64, ApiError> {
+    /// Creates the account of roster person `roster_id`. Their kind
+    /// (insured or dependent spouse) is the roster's, whatever the way in:
+    /// an insurer letting spouses use the e-mail way must not make them
+    /// insured.
+    async fn create(self, state: &AppState, roster_id: i64, now: i64) -> Result<i64, ApiError> {
+        let kind = state
+            .store
+            .roster_get(roster_id)
+            .await?
+            .and_then(|person| person.entry.relationship.participant())
+            .ok_or_else(identity_mismatch)?;
         // Checked before hashing (37 ms of a core); the unique index still
         // decides a race between two forms.
         let login_id = self.login_id.to_string();
