@@ -108,6 +108,12 @@ pub fn no_pictures(name: &str) -> Result<Vec<u8>, String> {
     Err(format!("no picture {name} comes with this file"))
 }
 
+/// Deletes the rows past their use (the hourly job of `serve`).
+pub async fn purge(state: &AppState) -> AdminResult<crate::store::PurgeSummary> {
+    let now = state.clock.now().await?;
+    Ok(state.store.purge(now).await?)
+}
+
 /// Imports the catalog (the whole catalog and its pictures; all or nothing:
 /// a picture that cannot be read or is not accepted refuses the file).
 pub async fn import_catalog(

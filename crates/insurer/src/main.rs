@@ -395,6 +395,19 @@ async fn expiry_job(state: AppState) {
             Ok(_) => {}
             Err(err) => tracing::error!(%err, "points expiry job failed"),
         }
+        // Rows past their use go too (idempotent: any replica may run it).
+        match admin::purge(&state).await {
+            Ok(summary) if summary.total() > 0 => tracing::info!(
+                captchas = summary.captchas,
+                tokens = summary.tokens,
+                session_tokens = summary.session_tokens,
+                throttles = summary.throttles,
+                idempotency_keys = summary.idempotency_keys,
+                "expired rows purged"
+            ),
+            Ok(_) => {}
+            Err(err) => tracing::error!(%err, "purge job failed"),
+        }
     }
 }
 

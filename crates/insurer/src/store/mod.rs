@@ -8,6 +8,7 @@
 mod activity;
 mod activity_sql;
 mod catalog;
+mod purge;
 mod sql;
 
 use async_trait::async_trait;
@@ -20,6 +21,7 @@ pub use activity::{
     FeedCursor, FeedPage, IdempotencyKey, NewExchange, NewReport, RecordItem, StoredInquiry,
 };
 pub use catalog::{CatalogImport, CatalogStore, StoredImage};
+pub use purge::{IDEMPOTENCY_KEEP_SECS, PurgeStore, PurgeSummary};
 pub use sql::{PostgresStore, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -234,7 +236,9 @@ pub enum RefreshOutcome {
 }
 
 #[async_trait]
-pub trait Store: ActivityStore + CatalogStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait Store:
+    ActivityStore + CatalogStore + PurgeStore + Send + Sync + std::fmt::Debug + 'static
+{
     async fn migrate(&self) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);
