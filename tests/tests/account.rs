@@ -41,63 +41,62 @@ async fn the_account_is_managed_and_a_removed_profile_leaves_nothing() {
         .unwrap();
     let data = tempfile::tempdir().unwrap();
     let keychain = Keychain::in_memory("jp.kenpodesk.test");
-    let id =
-        {
-            let desk = desk(data.path(), &keychain).await;
-            let logged = desk
-                .login(&insurer.base, "U100001", &secret(PASSWORD))
-                .await
-                .unwrap();
-            let view = desk.set_nickname("  たろう ").await.unwrap();
-            assert_eq!(
-                view.account.nickname.as_ref().map(ToString::to_string),
-                Some("たろう".into())
-            );
-            let wrong = desk
-                .set_notification_email("taro@example.jp", &secret("not my password"))
-                .await
-                .expect_err("the password is asked again");
-            assert_eq!(
-                (wrong.api_code(), wrong.field().as_deref()),
-                (
-                    Some(ErrorCode::InvalidCredentials),
-                    Some("current_password")
-                )
-            );
-            let view = desk
-                .set_notification_email("taro@example.jp", &secret(PASSWORD))
-                .await
-                .unwrap();
-            assert_eq!(
-                view.account
-                    .notification_email
-                    .as_ref()
-                    .map(ToString::to_string),
-                Some("taro@example.jp".into())
-            );
+    let id = {
+        let desk = desk(data.path(), &keychain).await;
+        let logged = desk
+            .login(&insurer.base, "U100001", &secret(PASSWORD))
+            .await
+            .unwrap();
+        let view = desk.set_nickname("  たろう ").await.unwrap();
+        assert_eq!(
+            view.account.nickname.as_ref().map(ToString::to_string),
+            Some("たろう".into())
+        );
+        let wrong = desk
+            .set_notification_email("taro@example.jp", &secret("not my password"))
+            .await
+            .expect_err("the password is asked again");
+        assert_eq!(
+            (wrong.api_code(), wrong.field().as_deref()),
+            (
+                Some(ErrorCode::InvalidCredentials),
+                Some("current_password")
+            )
+        );
+        let view = desk
+            .set_notification_email("taro@example.jp", &secret(PASSWORD))
+            .await
+            .unwrap();
+        assert_eq!(
+            view.account
+                .notification_email
+                .as_ref()
+                .map(ToString::to_string),
+            Some("taro@example.jp".into())
+        );
 
-            // Another device logs in; this one ends it.
-            let _other = insurer.token("U100001", PASSWORD).await;
-            let view = desk.account().await.unwrap();
-            let before = view.sessions.len();
-            assert!(before >= 2, "{:?}", view.sessions);
-            assert!(view.sessions[0].current, "this device first");
-            let other = view.sessions[1].id;
-            let view = desk.end_session(other).await.unwrap();
-            assert_eq!(view.sessions.len(), before - 1);
-            assert!(view.sessions.iter().all(|s| s.id != other));
+        // Another device logs in; this one ends it.
+        let _other = insurer.token("U100001", PASSWORD).await;
+        let view = desk.account().await.unwrap();
+        let before = view.sessions.len();
+        assert!(before >= 2, "{:?}", view.sessions);
+        assert!(view.sessions[0].current, "this device first");
+        let other = view.sessions[1].id;
+        let view = desk.end_session(other).await.unwrap();
+        assert_eq!(view.sessions.len(), before - 1);
+        assert!(view.sessions.iter().all(|s| s.id != other));
 
-            // よくある質問, half-width forms found alike.
-            let faq = desk.faq(None, "ﾛｸﾞｲﾝ").await.unwrap();
-            assert!(!faq.offline);
-            assert!(faq.total >= 4);
-            assert!(!faq.entries.is_empty());
-            assert!(faq.entries.iter().all(|e| {
-                format!("{:?}{}{}", e.category, e.question, e.answer).contains("ログイン")
-            }));
-            desk.shutdown().await;
-            logged.profile.id
-        };
+        // よくある質問, half-width forms found alike.
+        let faq = desk.faq(None, "ﾛｸﾞｲﾝ").await.unwrap();
+        assert!(!faq.offline);
+        assert!(faq.total >= 4);
+        assert!(!faq.entries.is_empty());
+        assert!(faq.entries.iter().all(|e| {
+            format!("{:?}{}{}", e.category, e.question, e.answer).contains("ログイン")
+        }));
+        desk.shutdown().await;
+        logged.profile.id
+    };
 
     // After a restart, the header's nickname is the new one.
     let desk = desk(data.path(), &keychain).await;

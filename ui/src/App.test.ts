@@ -6,7 +6,9 @@ import { events, type ProfilesView_Serialize, type Schedule_Serialize } from "./
 import "./lib/i18n";
 import { addDays, todayJst } from "./lib/jst";
 import ja from "./locales/ja.json";
+import { catalogView, coffee } from "./test/exchange";
 import { dayView, fail, hanako, type Handler, mockCommands, profilesView, syncStatus } from "./test/ipc";
+import { about, accountView } from "./test/settings";
 
 afterEach(() => clearMocks());
 
@@ -35,8 +37,13 @@ function core(start: Partial<ProfilesView_Serialize>, handlers: Record<string, H
     sync_status_get: () => syncStatus("synced"),
     sync_now: () => syncStatus("synced"),
     check_in: () => ({ date: todayJst(), points_granted: 0 }),
-    points_get: () => ({ balance: 1234, offline: false, summary: null, ledger: [] }),
+    points_get: () => ({ balance: 1234, offline: false, summary: null, ledger: [], fiscal_years: [], next_expiry: null }),
+    catalog_get: () => catalogView({ balance: 1234 }),
     notices_get: () => ({ notices: [], unread: 0 }),
+    checkups_get: () => ({ checkups: [], offline: false }),
+    faq_get: () => ({ entries: [], total: 0, offline: false }),
+    account_get: () => accountView(),
+    about_get: () => about,
     lock_now: () => {
       view = { ...view, locked: true };
       return true;
@@ -195,23 +202,78 @@ describe("App", () => {
     expect(calls.of("sync_status_get"), "the sync state lives in the member area").toHaveLength(1);
   });
 
-  it("switches between 今日 and ポイント with the tabs (履歴 sits between them, お知らせ then 設定 come last)", async () => {
+  it("switches between 今日 and ポイント with the tabs (履歴 between them; 商品交換, 健診・報告, お知らせ, ヘルプ then 設定 come last)", async () => {
     core({ active: hanako }, { reminders_get: () => schedule, autostart_get: () => false });
     render(App);
     await fireEvent.click(await screen.findByRole("tab", { name: "ポイント" }));
     expect((await screen.findByTestId("points-balance")).textContent?.trim()).toBe("1,234ポイント");
     expect(screen.getByRole("tab", { name: "ポイント" }).getAttribute("aria-selected")).toBe("true");
-    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["今日", "履歴", "ポイント", "お知らせ", "設定"]);
+    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual([
+      "今日", "履歴", "ポイント", "商品交換", "健診・報告", "お知らせ", "ヘルプ", "設定",
+    ]);
     await fireEvent.keyDown(screen.getByRole("tab", { name: "ポイント" }), { key: "ArrowRight" });
+    expect(screen.getByTestId("tab-exchange").getAttribute("aria-selected")).toBe("true");
+    expect((await screen.findByTestId("exchange-balance")).textContent?.trim()).toBe("1,234ポイント");
+    await fireEvent.keyDown(screen.getByTestId("tab-exchange"), { key: "ArrowRight" });
+    expect(screen.getByTestId("tab-checkups").getAttribute("aria-selected")).toBe("true");
+    expect(await screen.findByTestId("checkups-empty")).toBeTruthy();
+    expect(screen.getByTestId("reports")).toBeTruthy();
+    await fireEvent.keyDown(screen.getByTestId("tab-checkups"), { key: "ArrowRight" });
     expect(screen.getByRole("tab", { name: "お知らせ" }).getAttribute("aria-selected")).toBe("true");
     expect(await screen.findByTestId("notices-empty")).toBeTruthy();
     await fireEvent.keyDown(screen.getByRole("tab", { name: "お知らせ" }), { key: "ArrowRight" });
+    expect(screen.getByTestId("tab-help").getAttribute("aria-selected")).toBe("true");
+    expect(await screen.findByTestId("faq-none")).toBeTruthy();
+    expect(screen.getByTestId("inquiry")).toBeTruthy();
+    await fireEvent.keyDown(screen.getByTestId("tab-help"), { key: "ArrowRight" });
     expect(screen.getByRole("tab", { name: "設定" }).getAttribute("aria-selected")).toBe("true");
     expect(screen.queryByTestId("points-balance")).toBeNull();
     expect(await screen.findByTestId("reminders-enabled")).toBeTruthy();
     expect(screen.getByTestId("notification-test")).toBeTruthy();
     await fireEvent.keyDown(screen.getByRole("tab", { name: "設定" }), { key: "ArrowRight" });
     expect(screen.getByRole("tab", { name: "今日" }).getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("a nickname changed in 設定 shows at once where the member's name is shown", async () => {
+    let view = profilesView({ has_pin: true, active: hanako });
+    core(
+      { active: hanako },
+      {
+        profiles_get: () => view,
+        reminders_get: () => schedule,
+        autostart_get: () => false,
+        account_nickname_set: ({ nickname }) => {
+          const renamed = { ...hanako, nickname: nickname as string };
+          view = { ...view, profiles: [renamed], active: renamed };
+          return accountView({ nickname: nickname as string });
+        },
+      },
+    );
+    render(App);
+    expect((await screen.findByTestId("member-name")).textContent).toContain("はなこ");
+    await fireEvent.click(screen.getByRole("tab", { name: "設定" }));
+    const nickname = (await screen.findByTestId("account-nickname")) as HTMLInputElement;
+    await fireEvent.input(nickname, { target: { value: "ハナ" } });
+    await fireEvent.click(screen.getByTestId("account-nickname-save"));
+    expect(await screen.findByTestId("account-nickname-saved")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("tab", { name: "今日" }));
+    await vi.waitFor(() => expect(screen.getByTestId("member-name").textContent).toContain("ハナ"));
+  });
+
+  it("the expiry planner's 商品を見る opens 商品交換, its tab focused", async () => {
+    const plan = { expires_on: "2027-03-31", points: 1240, within_reach: [coffee] };
+    core(
+      { active: hanako },
+      { points_get: () => ({ balance: 1234, offline: false, summary: null, ledger: [], fiscal_years: [], next_expiry: plan }) },
+    );
+    render(App);
+    await fireEvent.click(await screen.findByRole("tab", { name: "ポイント" }));
+    expect((await screen.findByTestId("expiry-plan-text")).textContent?.trim()).toBe("1,240ポイントが2027年3月31日に失効します");
+    await fireEvent.click(screen.getByTestId("expiry-plan-exchange"));
+    expect(screen.getByTestId("tab-exchange").getAttribute("aria-selected")).toBe("true");
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("tab-exchange")));
+    expect(await screen.findByTestId("catalog-item-coffee-gift")).toBeTruthy();
+    expect(screen.queryByTestId("points")).toBeNull();
   });
 
   it("counts the unread notices on the お知らせ tab from any tab, again after a sync and as they are read", async () => {

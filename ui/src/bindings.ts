@@ -285,6 +285,11 @@ export type ApiErrorCode_Deserialize =
 "not_cancellable" | 
 /**  A report of this kind is in already for the same fiscal year. */
 "already_reported" | 
+/**
+ *  Many failed logins came from this address: solve a captcha
+ *  (`GET /captcha`) and send its `captcha_id` and `captcha_answer`.
+ */
+"captcha_required" | 
 /**  Too many attempts; the response carries `Retry-After`. */
 "rate_limited" | "not_found" | 
 /**  A value is out of range or malformed; `field` says which. */
@@ -321,6 +326,11 @@ export type ApiErrorCode_Serialize =
 "not_cancellable" | 
 /**  A report of this kind is in already for the same fiscal year. */
 "already_reported" | 
+/**
+ *  Many failed logins came from this address: solve a captcha
+ *  (`GET /captcha`) and send its `captcha_id` and `captcha_answer`.
+ */
+"captcha_required" | 
 /**  Too many attempts; the response carries `Retry-After`. */
 "rate_limited" | "not_found" | 
 /**  A value is out of range or malformed; `field` says which. */

@@ -15,6 +15,9 @@
 //!
 //! [password_policy]       # kenpo-domain's policy; the leaflet's legacy rule:
 //! min_length = 8          #   characters = "lowercase_and_digits"
+//!
+//! [server]
+//! trusted_proxies = ["10.0.0.5", "10.1.0.0/16"]  # whose X-Forwarded-For counts
 //! ```
 
 use std::path::Path;
@@ -40,6 +43,64 @@ pub struct InsurerConfig {
     pub rules_file: Option<std::path::PathBuf>,
     /// How far ahead `GET /api/v1/points` warns of expiring points.
     pub expiring_soon_days: u32,
+    pub server: ServerSettings,
+}
+
+/// How the server meets the network.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Reverse proxies in front of the server: only from these is
+    /// `X-Forwarded-For` believed (otherwise anyone could pick the address
+    /// the per-address limits count).
+    pub trusted_proxies: Vec<Network>,
+}
+
+/// An address (`10.0.0.5`) or a network (`10.1.0.0/16`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Network(ipnet::IpNet);
+
+impl TryFrom<String> for Network {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let text = text.trim();
+        text.parse::<ipnet::IpNet>()
+            .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map(Network)
+            .map_err(|_| format!("{text:?} is not an address or a network (10.0.0.0/8)"))
+    }
+}
+
+impl ServerSettings {
+    /// The client's address: the socket's peer, or, when the peer is a
+    /// trusted proxy, the last address in `X-Forwarded-For` that is not one.
+    pub fn client_ip(
+        &self,
+        peer: std::net::IpAddr,
+        forwarded_for: Option<&str>,
+    ) -> std::net::IpAddr {
+        let trusted =
+            |ip: &std::net::IpAddr| self.trusted_proxies.iter().any(|net| net.0.contains(ip));
+        if !trusted(&peer) {
+            return peer;
+        }
+        let mut client = peer;
+        for hop in forwarded_for.unwrap_or("").rsplit(',') {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(ip) => {
+                    client = ip;
+                    if !trusted(&ip) {
+                        break;
+                    }
+                }
+                // A hop we cannot read: stop at the last one we could.
+                Err(_) => break,
+            }
+        }
+        client
+    }
 }
 
 /// Who may use each way in. DOMAIN.md's default: insured persons with an
@@ -100,6 +161,7 @@ impl Default for InsurerConfig {
             password_policy: PasswordPolicy::default(),
             rules_file: None,
             expiring_soon_days: 90,
+            server: ServerSettings::default(),
         }
     }
 }
@@ -147,6 +209,35 @@ impl InsurerConfig {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn forwarded_for_counts_only_from_trusted_proxies() {
+        let settings: InsurerConfig =
+            toml::from_str("[server]\ntrusted_proxies = [\"10.0.0.5\", \"10.1.0.0/16\"]\n")
+                .unwrap();
+        let server = settings.server;
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        // Straight from the internet: the header is the client's to invent.
+        assert_eq!(
+            server.client_ip(ip("203.0.113.9"), Some("1.2.3.4")),
+            ip("203.0.113.9")
+        );
+        // Through our proxy: the last hop it saw.
+        assert_eq!(
+            server.client_ip(ip("10.0.0.5"), Some("1.2.3.4, 198.51.100.7")),
+            ip("198.51.100.7")
+        );
+        // Through two of ours: the first one not ours, from the right.
+        assert_eq!(
+            server.client_ip(ip("10.0.0.5"), Some("1.2.3.4, 198.51.100.7, 10.1.2.3")),
+            ip("198.51.100.7")
+        );
+        assert_eq!(server.client_ip(ip("10.0.0.5"), None), ip("10.0.0.5"));
+        assert_eq!(
+            server.client_ip(ip("10.0.0.5"), Some("garbage")),
+            ip("10.0.0.5")
+        );
+    }
     use super::*;
 
     #[test]

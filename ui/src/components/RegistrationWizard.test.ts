@@ -503,7 +503,7 @@ describe("利用者情報入力", () => {
   it.each([
     ["login_id_taken", "login_id", "reg-login-id", "error.login_id_taken"],
     ["invalid_email", "notification_email", "reg-notification-email", "error.invalid_email"],
-    ["validation", "nickname", "reg-nickname", "error.validation"],
+    ["validation", "nickname", "reg-nickname", "error.validation.nickname"],
   ] as const)("puts %s beside its field", async (api_code, field, testid, key) => {
     account(POLICY, { registration_account: () => fail("insurer", { api_code, field }) });
     await fillAccount();

@@ -5,6 +5,9 @@ import type { Schedule_Serialize } from "../bindings";
 import "../lib/i18n";
 import ja from "../locales/ja.json";
 import { deferred, fail, fakeRoutes, type Handler, mockCommands } from "../test/ipc";
+import { settingsHandlers } from "../test/settings";
+
+const removal = { insurer_name: "けんぽ健康保険組合", login_id: "hanako@example.jp", nickname: "はなこ", unsent: 0, files: [] };
 import SettingsScreen from "./SettingsScreen.svelte";
 
 afterEach(() => clearMocks());
@@ -38,6 +41,7 @@ function core(handlers: Record<string, Handler> = {}) {
     },
     autostart_get: () => false,
     autostart_set: ({ on }) => on,
+    ...settingsHandlers,
     ...handlers,
   });
 }
@@ -218,5 +222,23 @@ describe("SettingsScreen", () => {
     core();
     render(SettingsScreen);
     expect(screen.getByTestId("notification-test").textContent?.trim()).toBe(ja["notify.button"]);
+  });
+
+  it("has the account, display, lock, profiles and About sections too, wired to the app", async () => {
+    core({ lock_set: () => null, profile_remove: () => ({ ...removal, files: [] }), profile_removal_get: () => removal });
+    const onpinchanged = vi.fn(async () => {});
+    const onlogout = vi.fn();
+    render(SettingsScreen, { hasPin: true, onpinchanged, onlogout });
+    for (const section of ["account", "account-password", "sessions", "display", "lock", "profiles", "about"]) {
+      expect(await screen.findByTestId(section), section).toBeTruthy();
+    }
+    await fireEvent.click(screen.getByTestId("lock-remove"));
+    await fireEvent.click(screen.getByTestId("lock-remove-yes"));
+    await vi.waitFor(() => expect(onpinchanged).toHaveBeenCalled());
+
+    // The profile in use (Hanako's) removed: as a logout.
+    await fireEvent.click(await screen.findByTestId("profile-remove-0"));
+    await fireEvent.click(await screen.findByTestId("profile-remove-yes"));
+    await vi.waitFor(() => expect(onlogout).toHaveBeenCalled());
   });
 });

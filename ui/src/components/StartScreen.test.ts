@@ -214,3 +214,65 @@ describe("StartScreen", () => {
     expect(calls.of("profile_set_aside")).toEqual([]);
   });
 });
+
+describe("StartScreen: help without a login", () => {
+  const faqView = { entries: [{ id: 1, question: "パスワードを忘れました", answer: "お問い合わせください。" }], total: 1, offline: false };
+
+  it("「よくある質問」 opens the FAQ at the login form's address, and comes back", async () => {
+    const calls = mockCommands({ faq_get: () => faqView });
+    render(StartScreen, { view: profilesView({ profiles: [] }), onopened: () => {}, onloggedin: () => {} });
+    await fireEvent.input(screen.getByTestId("login-server"), { target: { value: "https://kenpo.example.jp" } });
+    await fireEvent.click(screen.getByTestId("start-faq"));
+    expect(await screen.findByTestId("faq-entry-1")).toBeTruthy();
+    expect(calls.of("faq_get")).toEqual([{ server: "https://kenpo.example.jp", query: "" }]);
+    expect(screen.getByTestId("start").hidden).toBe(true);
+    expect(screen.queryByTestId("help-server")).toBeNull();
+    expect(screen.getByTestId("help-server-known").textContent).toContain("https://kenpo.example.jp");
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("faq-search")));
+
+    await fireEvent.click(screen.getByTestId("help-back"));
+    expect(screen.queryByTestId("help")).toBeNull();
+    expect(screen.getByTestId("start").hidden).toBe(false);
+    expect((screen.getByTestId("login-server") as HTMLInputElement).value, "what was typed stays").toBe("https://kenpo.example.jp");
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("start-faq")));
+  });
+
+  it("「お問い合わせ」 sends to the last profile's insurer while the login form shows the default", async () => {
+    const other = { ...hanako, server: "https://other-kenpo.example.jp" };
+    const calls = mockCommands({
+      faq_get: () => faqView,
+      inquiry_send: () => fail("insurer", { api_code: "rate_limited", retry_after: 300 }),
+    });
+    render(StartScreen, { view: profilesView({ profiles: [other], last: other.id }), onopened: () => {}, onloggedin: () => {} });
+    expect(screen.getByTestId("start-inquiry").textContent).toBe("お問い合わせ（パスワードを忘れた場合など）");
+    await fireEvent.click(screen.getByTestId("start-inquiry"));
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("inquiry-category")));
+    expect((screen.getByTestId("inquiry-category") as HTMLSelectElement).value).toBe("forgot_password");
+    await fireEvent.input(screen.getByTestId("inquiry-body"), { target: { value: "パスワードを忘れました" } });
+    await fireEvent.input(screen.getByTestId("inquiry-email"), { target: { value: "hanako@example.jp" } });
+    await fireEvent.click(screen.getByTestId("inquiry-send"));
+    expect((await screen.findByTestId("inquiry-wait")).textContent?.trim()).toBe("送信が多すぎます。あと約5分待ってからお試しください");
+    expect(calls.of("inquiry_send")).toEqual([
+      {
+        server: "https://other-kenpo.example.jp",
+        inquiry: { category: "forgot_password", body: "パスワードを忘れました", contact_email: "hanako@example.jp" },
+      },
+    ]);
+    expect(calls.of("faq_get")[0]).toEqual({ server: "https://other-kenpo.example.jp", query: "" });
+  });
+
+  it("with no address known, asks for the insurer's address first", async () => {
+    const calls = mockCommands({ faq_get: () => faqView });
+    render(StartScreen, { view: profilesView({ profiles: [] }), onopened: () => {}, onloggedin: () => {} });
+    await fireEvent.input(screen.getByTestId("login-server"), { target: { value: "" } });
+    await fireEvent.click(screen.getByTestId("start-faq"));
+    const address = await screen.findByTestId("help-server");
+    expect(screen.queryByTestId("faq")).toBeNull();
+    expect(screen.queryByTestId("inquiry")).toBeNull();
+    await fireEvent.input(address, { target: { value: "https://kenpo.example.jp" } });
+    await fireEvent.click(screen.getByTestId("help-server-use"));
+    expect(await screen.findByTestId("faq-entry-1")).toBeTruthy();
+    expect(screen.getByTestId("inquiry")).toBeTruthy();
+    expect(calls.of("faq_get")).toEqual([{ server: "https://kenpo.example.jp", query: "" }]);
+  });
+});

@@ -4,7 +4,7 @@ import { call, routeSessionErrors, type Answer } from "./call";
 
 const refused = (code: CommandErrorCode, api_code: CommandError_Serialize["api_code"] = null): Answer<number> => ({
   status: "error",
-  error: { code, message: "words the UI never reads", api_code, field: null, offline: null, wait_secs: null },
+  error: { code, message: "words the UI never reads", api_code, field: null, offline: null, wait_secs: null, retry_after: null },
 });
 
 function app(loggedOut = false) {

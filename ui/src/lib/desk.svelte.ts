@@ -172,3 +172,15 @@ export async function profileIdFor(server: string, login_id: string): Promise<st
   const found = result.data.profiles.find((p) => bare(p.server) === bare(server) && p.login_id === login_id);
   return found?.id ?? null;
 }
+
+/**
+ * The insurer the start screen's help asks, logged out: the login form's
+ * address once it is not the default (typed, filled in for a relogin, the
+ * demo insurer's), else the last profile's; "" when none is known.
+ */
+export function helpServerFor(typed: string, view: ProfilesView_Serialize | null): string {
+  const address = typed.trim();
+  if (address !== "" && address !== DEFAULT_SERVER) return address;
+  const last = view?.profiles.find((p) => p.id === view.last) ?? view?.profiles[0];
+  return last?.server ?? address;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import en from "../locales/en.json";
 import ja from "../locales/ja.json";
 import type { OfflineReason } from "../bindings";
-import { COMMAND_ERROR_KEYS, errorMessage, INSURER_ERROR_KEYS, OFFLINE_KEYS } from "./errors";
+import { COMMAND_ERROR_KEYS, errorMessage, INSURER_ERROR_KEYS, OFFLINE_KEYS, retryWait, VALIDATION_FIELD_KEYS } from "./errors";
 
 const error = (
   code: keyof typeof COMMAND_ERROR_KEYS,
@@ -13,7 +13,9 @@ const error = (
 
 describe("errorMessage", () => {
   it("has a message in both languages for every command code and insurer code", () => {
-    const keys = [COMMAND_ERROR_KEYS, INSURER_ERROR_KEYS, OFFLINE_KEYS].flatMap((table) => Object.values(table));
+    const keys = [COMMAND_ERROR_KEYS, INSURER_ERROR_KEYS, OFFLINE_KEYS, VALIDATION_FIELD_KEYS].flatMap((table) =>
+      Object.values(table),
+    );
     for (const key of keys) {
       expect(ja, key).toHaveProperty([key]);
       expect(en, key).toHaveProperty([key]);
@@ -70,5 +72,58 @@ describe("errorMessage", () => {
     expect(errorMessage(error("reminder_too_many_times")).key).toBe("error.reminder_too_many_times");
     expect(ja["error.reminder_too_many_times"]).toBe("通知する時刻は1日6つまでです。");
     expect(errorMessage(error("autostart_failed")).key).toBe("error.autostart_failed");
+  });
+
+  it("says why an exchange was refused, by the core's code or the insurer's", () => {
+    expect(errorMessage(error("insufficient_points")).key).toBe("error.insufficient_points");
+    expect(errorMessage(error("insurer", "insufficient_points")).key).toBe("error.insufficient_points");
+    expect(errorMessage(error("out_of_stock")).key).toBe("error.out_of_stock");
+    expect(errorMessage(error("insurer", "out_of_stock")).key).toBe("error.out_of_stock");
+    expect(errorMessage(error("unknown_item")).key).toBe("error.unknown_item");
+    expect(errorMessage(error("exchange_not_prepared")).key).toBe("error.exchange_not_prepared");
+    expect(errorMessage(error("exchange_unsettled")).key).toBe("error.exchange_unsettled");
+    expect(errorMessage(error("insurer", "invalid_address")).key).toBe("error.invalid_address");
+    expect(errorMessage(error("insurer", "not_found")).key).toBe("error.not_found");
+    expect(errorMessage(error("insurer", "not_cancellable")).key).toBe("error.not_cancellable");
+    expect(ja["error.not_cancellable"]).toBe("発送済みのためキャンセルできません");
+  });
+
+  it("says a report of this fiscal year is in already", () => {
+    expect(errorMessage(error("insurer", "already_reported")).key).toBe("error.already_reported");
+    expect(ja["error.already_reported"]).toBe("今年度はすでに報告済みです");
+  });
+
+  it("says the password asked again is wrong, not the login ID", () => {
+    const wrong = { ...error("insurer", "invalid_credentials"), field: "current_password" };
+    expect(errorMessage(wrong).key).toBe("error.current_password_wrong");
+    expect(ja["error.current_password_wrong"]).toBe("パスワードが違います");
+    expect(errorMessage(error("insurer", "invalid_credentials")).key, "at a login").toBe("error.invalid_credentials");
+    expect(errorMessage({ ...error("insurer", "invalid_email"), field: "contact_email" }).key).toBe("error.invalid_email");
+  });
+
+  it("says how long the insurer asks to wait: minutes rounded up, seconds below a minute", () => {
+    const limited = (retry_after: number | null) => ({ ...error("insurer", "rate_limited"), retry_after });
+    expect(retryWait(limited(600))).toEqual({ key: "wait.minutes", values: { n: "10" } });
+    expect(retryWait(limited(61))).toEqual({ key: "wait.minutes", values: { n: "2" } });
+    expect(retryWait(limited(59))).toEqual({ key: "wait.seconds", values: { n: "59" } });
+    expect(retryWait(limited(null))).toBeNull();
+    expect(retryWait({ ...error("offline"), retry_after: 30 }), "only the insurer's rate limit").toBeNull();
+    expect(errorMessage(limited(120))).toMatchObject({ key: "error.rate_limited_wait", wait: { key: "wait.minutes", values: { n: "2" } } });
+    expect(errorMessage(limited(null)).key, "no figure: the general message").toBe("error.rate_limited");
+    expect(ja["error.rate_limited_wait"]).toContain("{wait}");
+  });
+
+  it("says what a field takes when the core or the insurer finds it invalid", () => {
+    const invalid = (field: string, code: "validation" | "insurer" = "validation") => ({
+      ...error(code, code === "insurer" ? "validation" : null),
+      field,
+    });
+    expect(errorMessage(invalid("date")).key).toBe("error.validation.date");
+    expect(errorMessage(invalid("clinic")).key).toBe("error.validation.clinic");
+    expect(errorMessage(invalid("nickname", "insurer")).key).toBe("error.validation.nickname");
+    expect(errorMessage(invalid("contact_email", "insurer")).key).toBe("error.validation.contact_email");
+    expect(errorMessage(invalid("body", "insurer")).key).toBe("error.validation.body");
+    expect(errorMessage(invalid("value")).key, "another field: the general message").toBe("error.validation");
+    expect(ja["error.validation.clinic"]).toContain("100文字");
   });
 });

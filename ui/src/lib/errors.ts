@@ -91,6 +91,19 @@ export const INSURER_ERROR_KEYS: Readonly<Record<string, string>> = {
   not_found: "error.not_found",
   not_cancellable: "error.not_cancellable",
   idempotency_conflict: "error.idempotency_conflict",
+  already_reported: "error.already_reported",
+};
+
+/**
+ * The fields whose `validation` (the core's, or the insurer's) has a message
+ * of its own: what the field takes. Other fields get `error.validation`.
+ */
+export const VALIDATION_FIELD_KEYS: Readonly<Record<string, string>> = {
+  date: "error.validation.date",
+  clinic: "error.validation.clinic",
+  nickname: "error.validation.nickname",
+  contact_email: "error.validation.contact_email",
+  body: "error.validation.body",
 };
 
 export interface ErrorMessage {
@@ -109,7 +122,19 @@ export interface ErrorMessage {
  * (`password_policy`: the text names the rule the password breaks).
  */
 export function errorMessage(error: CommandError): ErrorMessage {
-  if (error.code === "insurer") return insurerMessage(error.api_code ?? "unknown", error.message);
+  const field = error.field ?? "";
+  const validation = error.code === "validation" || (error.code === "insurer" && error.api_code === "validation");
+  const fieldKey = VALIDATION_FIELD_KEYS[field];
+  if (validation && fieldKey) return { key: fieldKey, values: { code: "validation" } };
+  if (error.code === "insurer") {
+    // The password asked for again (a new notification address): only it can be wrong.
+    if (error.api_code === "invalid_credentials" && field === "current_password") {
+      return { key: "error.current_password_wrong", values: { code: error.api_code } };
+    }
+    const wait = retryWait(error);
+    if (wait) return { key: "error.rate_limited_wait", values: { code: "rate_limited" }, wait };
+    return insurerMessage(error.api_code ?? "unknown", error.message);
+  }
   if (error.code === "offline") return offlineMessage(error) ?? { key: "error.offline", values: {} };
   const wait = error.wait_secs ?? 0;
   if (error.code === "passphrase_mismatch" && wait > 0) {
@@ -127,6 +152,12 @@ export function waitMessage(seconds: number): ErrorMessage {
   return whole < 60
     ? { key: "wait.seconds", values: { n: String(whole) } }
     : { key: "wait.minutes", values: { n: String(Math.ceil(whole / 60)) } };
+}
+
+/** How long the insurer asks to wait (`rate_limited` with `retry_after`), if it says. */
+export function retryWait(error: CommandError): ErrorMessage | null {
+  const seconds = error.code === "insurer" && error.api_code === "rate_limited" ? (error.retry_after ?? 0) : 0;
+  return seconds > 0 ? waitMessage(seconds) : null;
 }
 
 /** The message for an insurer's code (a refusal, or a record it would not take). */

@@ -47,9 +47,24 @@ export function mockCommands(handlers: Record<string, Handler>): Calls {
 /** Throws a command error, as the core does (`api_code` may be one newer than the UI). */
 export function fail(
   code: CommandErrorCode,
-  extra: { api_code?: string | null; field?: string | null; offline?: OfflineReason | null; wait_secs?: number | null } = {},
+  extra: {
+    api_code?: string | null;
+    field?: string | null;
+    offline?: OfflineReason | null;
+    wait_secs?: number | null;
+    retry_after?: number | null;
+  } = {},
 ): never {
-  throw { code, message: "a message the UI never matches on", api_code: null, field: null, offline: null, wait_secs: null, ...extra };
+  throw {
+    code,
+    message: "a message the UI never matches on",
+    api_code: null,
+    field: null,
+    offline: null,
+    wait_secs: null,
+    retry_after: null,
+    ...extra,
+  };
 }
 
 /** Stands in for the app where session errors lead (lib/call.ts), for this test. */

@@ -73,6 +73,7 @@ type Peer = ConnectInfo<std::net::SocketAddr>;
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): Peer,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<SessionRequest>,
 ) -> Result<Json<SessionResponse>, ApiError> {
     let now = state.clock.now().await?;
@@ -92,7 +93,7 @@ pub async fn login(
         None => format!("login:raw:{}", secrets::token_hash(&req.login_id)),
     };
     let login_id = parsed.unwrap_or_else(|| req.login_id.clone());
-    let address_key = format!("login:ip:{}", peer.ip());
+    let address_key = format!("login:ip:{}", state.client_ip(peer, &headers));
     // Others' failures from this address never lock a member out: past a
     // number of them, the address is asked for a captcha.
     if state

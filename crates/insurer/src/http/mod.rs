@@ -46,6 +46,27 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The client's address for per-address limits: the peer, or what a
+    /// trusted proxy says (`[server] trusted_proxies`).
+    pub fn client_ip(
+        &self,
+        peer: std::net::SocketAddr,
+        headers: &axum::http::HeaderMap,
+    ) -> std::net::IpAddr {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        self.config.server.client_ip(
+            peer.ip(),
+            (!forwarded.is_empty()).then_some(forwarded.as_str()),
+        )
+    }
+}
+
+impl AppState {
     pub fn sandbox(&self) -> bool {
         self.sandbox_outbox.is_some()
     }

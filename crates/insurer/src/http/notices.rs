@@ -70,10 +70,11 @@ pub async fn faq(State(state): State<AppState>) -> Result<Json<FaqList>, ApiErro
 pub async fn inquire(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<InquiryRequest>,
 ) -> Result<(StatusCode, Json<InquiryCreated>), ApiError> {
     let now = state.clock.now().await?;
-    let key = format!("inquiry:ip:{}", peer.ip());
+    let key = format!("inquiry:ip:{}", state.client_ip(peer, &headers));
     if state.store.throttle_hit(&key, INQUIRY_WINDOW, now).await? > INQUIRIES_PER_HOUR {
         return Err(ApiError::rate_limited_in_window(now, INQUIRY_WINDOW));
     }
