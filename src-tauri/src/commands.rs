@@ -191,11 +191,23 @@ pub async fn session_login(
     server: String,
     login_id: String,
     password: String,
+    captcha: Option<CaptchaAnswer>,
 ) -> Result<LoggedIn, CommandError> {
+    let captcha = captcha
+        .as_ref()
+        .map(|c| (c.captcha_id.as_str(), c.captcha_answer.as_str()));
     Ok(state
         .desk
-        .login(&server, &login_id, &Secret::new(password))
+        .login_with(&server, &login_id, &Secret::new(password), captcha)
         .await?)
+}
+
+/// The captcha a login sends when the insurer asked for one
+/// (`captcha_required`): from `captcha_get`, and what the member read.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+pub struct CaptchaAnswer {
+    pub captcha_id: String,
+    pub captcha_answer: String,
 }
 
 #[tauri::command]

@@ -55,7 +55,7 @@ export const commands = {
 	 *  the next waits (`passphrase_wait`, `wait_secs`).
 	 */
 	passphraseEnter: (id: string, passphrase: string) => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("passphrase_enter", { id, passphrase })),
-	sessionLogin: (server: string, loginId: string, password: string) => typedError<LoggedIn_Serialize, CommandError_Serialize>(__TAURI_INVOKE("session_login", { server, loginId, password })),
+	sessionLogin: (server: string, loginId: string, password: string, captcha: CaptchaAnswer | null) => typedError<LoggedIn_Serialize, CommandError_Serialize>(__TAURI_INVOKE("session_login", { server, loginId, password, captcha })),
 	sessionLogout: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("session_logout")),
 	/**  One day of the Today screen (`date`: YYYY-MM-DD, Japan's calendar). */
 	dayGet: (date: string) => typedError<DayView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("day_get", { date })),
@@ -419,6 +419,15 @@ export type Captcha = {
 	captcha_id: string,
 	/**  A PNG image, base64. */
 	image_png: string,
+};
+
+/**
+ *  The captcha a login sends when the insurer asked for one
+ *  (`captcha_required`): from `captcha_get`, and what the member read.
+ */
+export type CaptchaAnswer = {
+	captcha_id: string,
+	captcha_answer: string,
 };
 
 /**  One item as the exchange screen shows it. */

@@ -259,7 +259,22 @@ impl InsurerClient {
     }
 
     pub async fn login(&self, login_id: &str, password: &Secret) -> ClientResult<SessionResponse> {
-        let body = serde_json::json!({"login_id": login_id, "password": password.expose()});
+        self.login_with(login_id, password, None).await
+    }
+
+    /// A login with the captcha the insurer asked for (`captcha_required`):
+    /// (captcha id, answer).
+    pub async fn login_with(
+        &self,
+        login_id: &str,
+        password: &Secret,
+        captcha: Option<(&str, &str)>,
+    ) -> ClientResult<SessionResponse> {
+        let mut body = serde_json::json!({"login_id": login_id, "password": password.expose()});
+        if let Some((id, answer)) = captcha {
+            body["captcha_id"] = serde_json::json!(id);
+            body["captcha_answer"] = serde_json::json!(answer);
+        }
         self.json(Method::POST, "api/v1/sessions", None, None, Some(&body))
             .await
     }

@@ -28,7 +28,7 @@ describe("LoginForm", () => {
     expect((screen.getByLabelText(ja["login.server"]) as HTMLInputElement).value).toBe("http://127.0.0.1:8787");
     await fillAndSubmit("  hanako@example.jp ");
     expect(calls.of("session_login")).toEqual([
-      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345" },
+      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345", captcha: null },
     ]);
     expect(onloggedin).toHaveBeenCalledWith(answer);
   });
@@ -100,8 +100,8 @@ describe("LoginForm", () => {
     await vi.waitFor(() => expect(onloggedin).toHaveBeenCalledWith(answer));
     expect(calls.of("profile_set_aside")).toEqual([{ id: hanako.id }]);
     expect(calls.of("session_login")).toEqual([
-      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345" },
-      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345" },
+      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345", captcha: null },
+      { server: "http://127.0.0.1:8787", loginId: "hanako@example.jp", password: "kenpo12345", captcha: null },
     ]);
     expect(calls.all.map((c) => c.cmd)).toEqual(["session_login", "profiles_get", "profile_set_aside", "session_login"]);
   });
@@ -186,5 +186,25 @@ describe("LoginForm", () => {
     expect((screen.getByLabelText(ja["login.server"]) as HTMLInputElement).value).toBe("http://127.0.0.1:8787");
     expect(screen.queryByTestId("demo-notice")).toBeNull();
     expect((screen.getByTestId("demo-start") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("shows the captcha when the insurer asks for one, and sends its answer with the login", async () => {
+    const answer: LoggedIn_Serialize = { profile: hanako, password_change_required: false, passphrase: null };
+    let tries = 0;
+    const calls = mockCommands({
+      session_login: () => (++tries === 1 ? fail("insurer", { api_code: "captcha_required", field: "captcha_answer" }) : answer),
+      captcha_get: () => ({ captcha_id: "c-1", image_png: "iVBORw0KGgo=" }),
+    });
+    const onloggedin = vi.fn();
+    render(LoginForm, { onloggedin });
+    await fillAndSubmit();
+    expect((await screen.findByTestId("login-captcha-why")).textContent).toBe(ja["login.captcha_why"]);
+    await vi.waitFor(() => expect(calls.of("captcha_get")).toHaveLength(1));
+    const field = await screen.findByLabelText(ja["register.captcha"]);
+    await fireEvent.input(field, { target: { value: " ab12 " } });
+    await fireEvent.input(screen.getByLabelText(ja["login.password"]), { target: { value: "kenpo12345" } });
+    await fireEvent.submit(screen.getByTestId("login-form"));
+    await vi.waitFor(() => expect(onloggedin).toHaveBeenCalledWith(answer));
+    expect(calls.of("session_login")[1]).toMatchObject({ captcha: { captcha_id: "c-1", captcha_answer: "ab12" } });
   });
 });

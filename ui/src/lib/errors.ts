@@ -92,6 +92,7 @@ export const INSURER_ERROR_KEYS: Readonly<Record<string, string>> = {
   not_cancellable: "error.not_cancellable",
   idempotency_conflict: "error.idempotency_conflict",
   already_reported: "error.already_reported",
+  captcha_required: "error.captcha_required",
 };
 
 /**

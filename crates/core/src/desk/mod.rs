@@ -233,11 +233,24 @@ impl Desk {
         login_id: &str,
         password: &Secret,
     ) -> DeskResult<LoggedIn> {
+        self.login_with(server, login_id, password, None).await
+    }
+
+    /// [`Desk::login`] with the captcha the insurer asked for
+    /// (`captcha_required`, after many failures from this address): its id
+    /// and answer.
+    pub async fn login_with(
+        &self,
+        server: &str,
+        login_id: &str,
+        password: &Secret,
+        captcha: Option<(&str, &str)>,
+    ) -> DeskResult<LoggedIn> {
         self.gate.ensure_unlocked()?;
         let keychain = self.keychain.clone();
         let client = InsurerClient::new(server)?;
         let insurer = client.insurer().await?;
-        let answer = client.login(login_id, password).await?;
+        let answer = client.login_with(login_id, password, captcha).await?;
         let id = profile_id(server, answer.member.member_id.0);
         let session = Session::adopt(client, keychain, &id, &answer).await?;
         let nickname = answer.member.nickname.as_ref().map(ToString::to_string);
