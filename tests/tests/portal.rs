@@ -174,6 +174,10 @@ async fn a_checkup_says_why_it_did_not_earn_and_a_flu_report_earns_at_once() -> 
     app.click("tab-points").await?;
     let before = app.number_in("points-balance").await?;
     app.click("tab-checkups").await?;
+    // The checkups load above the reports: click once the page stands still.
+    app.wait_attr("checkups", "aria-busy", "false").await?;
+    app.testid("checkup-detail").await?;
+    app.scroll_to("report-flu-send").await?;
     app.click("report-flu-send").await?;
     app.wait_contains("report-done", "300").await?;
     app.screenshots_at("report_flu", "report-done").await?;
