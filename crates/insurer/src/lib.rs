@@ -27,6 +27,7 @@ pub mod mail;
 pub mod passwords;
 pub mod roster;
 pub mod secrets;
+pub mod security;
 pub mod serve;
 pub mod store;
 

@@ -96,6 +96,25 @@ enum Command {
     Demo,
 }
 
+impl Command {
+    /// The command's name for the security log (no argument: a file name
+    /// or a login ID is no business of the log).
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Serve { .. } => "serve",
+            Self::Roster { .. } => "roster",
+            Self::Checkups { .. } => "checkups",
+            Self::Catalog { .. } => "catalog",
+            Self::Faq { .. } => "faq",
+            Self::Points { .. } => "points",
+            Self::Exchanges { .. } => "exchanges",
+            Self::Notices { .. } => "notices",
+            Self::Inquiries { .. } => "inquiries",
+            Self::Demo => "demo",
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum RosterCommand {
     /// Import (insert or update) a roster CSV; nothing is applied if any row is bad.
@@ -217,6 +236,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn run(state: &AppState, command: Command) -> Result<(), AdminError> {
+    if !matches!(command, Command::Serve { .. }) {
+        kenpo_insurer::security::admin(command.name());
+    }
     match command {
         Command::Serve { .. } => {}
         Command::Roster {

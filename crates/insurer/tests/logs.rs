@@ -1,7 +1,9 @@
 //! Nothing secret reaches the log: a whole registration, logins (good and
-//! bad), a refresh and a password reset run with every log line captured
-//! (debug level, sqlx included), and no password, auth key, token, birth
-//! date or card number appears in it.
+//! bad), a refresh, records, an address and a password change and a
+//! password reset run with every log line captured (trace level, sqlx and
+//! hyper included), and no password, auth key, token, e-mail address,
+//! birth date, card number or health value appears in it. The security
+//! events are there, one line each.
 
 mod common;
 
@@ -29,7 +31,7 @@ async fn no_secret_or_personal_value_is_logged() {
     let captured = Captured::default();
     let writer = captured.clone();
     tracing_subscriber::fmt()
-        .with_env_filter("debug")
+        .with_env_filter("trace")
         .with_ansi(false)
         .without_time()
         .with_writer(move || writer.clone())
@@ -37,7 +39,9 @@ async fn no_secret_or_personal_value_is_logged() {
 
     let s = TestServer::start(Backend::Sqlite).await;
     let mail = "misaki@example.jp";
+    let new_mail = "misaki.sato@kenpo.example.jp";
     let password = "sakura-mochi-2026";
+    let new_password = "kashiwa-mochi-2027";
     let registration = s.registration_token(mail).await;
     let (status, body) = s.identity(&registration, "1990-07-20", "1002").await;
     assert_eq!(status, 200);
@@ -78,8 +82,38 @@ async fn no_secret_or_personal_value_is_logged() {
         .await;
     let (status, issued) = s.login("U100001", "19800101").await;
     assert_eq!(status, 200);
+    // Health values, an address change, a password change.
+    let (status, _) = s
+        .post_auth(
+            "/records",
+            &access_now(&s, mail, password).await,
+            json!({"records": [
+                {"date": "2026-11-21", "kind": "weight", "value": 63.7, "updated_at": "2026-11-22T09:00:00+09:00"},
+                {"date": "2026-11-21", "kind": "steps", "value": 8123, "updated_at": "2026-11-22T09:00:00+09:00"}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let token = access_now(&s, mail, password).await;
+    let res = s
+        .client
+        .patch(s.url("/account"))
+        .bearer_auth(&token)
+        .json(&json!({"notification_email": new_mail, "current_password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (status, _) = s
+        .put_auth(
+            "/account/password",
+            &token,
+            json!({"current_password": password, "new_password": new_password}),
+        )
+        .await;
+    assert_eq!(status, 204);
     s.post("/password-resets", json!({"login_id": mail})).await;
-    let reset = common::code_in(&s.mail(mail, "パスワード再設定").await);
+    let reset = common::code_in(&s.mail(new_mail, "パスワード再設定").await);
     s.finish().await;
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
@@ -87,6 +121,20 @@ async fn no_secret_or_personal_value_is_logged() {
         log.contains("account created"),
         "the log was captured:\n{log}"
     );
+    for event in [
+        "login_failed",
+        "login_succeeded",
+        "refresh_reused",
+        "email_changed",
+        "password_changed",
+        "password_reset_requested",
+    ] {
+        assert!(
+            log.lines()
+                .any(|l| l.contains("security event") && l.contains(&format!("event=\"{event}\""))),
+            "the security log has {event}:\n{log}"
+        );
+    }
     let secrets = [
         password,
         "wrong-password-123",
@@ -103,6 +151,11 @@ async fn no_secret_or_personal_value_is_logged() {
         "1990-07-20",
         "1980-01-01",
         "1002",
+        mail,
+        new_mail,
+        new_password,
+        "63.7",
+        "8123",
     ];
     for secret in secrets {
         assert!(
@@ -110,6 +163,12 @@ async fn no_secret_or_personal_value_is_logged() {
             "`{secret}` appears in the log:\n{log}"
         );
     }
+}
+
+async fn access_now(s: &TestServer, login_id: &str, password: &str) -> String {
+    let (status, session) = s.login(login_id, password).await;
+    assert_eq!(status, 200, "{session}");
+    session["access_token"].as_str().unwrap().to_owned()
 }
 
 /// `needle` as a whole word: a short number like a card number must not

@@ -19,6 +19,7 @@ use super::registration::mails;
 use super::{ApiError, ApiJson, AppState, Authenticated, Member};
 use crate::clock::to_jst;
 use crate::secrets;
+use crate::security::{self, Event};
 use crate::store::{Account, NewAccount, Purpose, RefreshOutcome, Token, TokenAttempt, TokenPair};
 
 const ACCESS_SECONDS: i64 = 15 * 60;
@@ -93,7 +94,8 @@ pub async fn login(
         None => format!("login:raw:{}", secrets::token_hash(&req.login_id)),
     };
     let login_id = parsed.unwrap_or_else(|| req.login_id.clone());
-    let address_key = format!("login:ip:{}", state.client_ip(peer, &headers));
+    let client = state.client_ip(peer, &headers);
+    let address_key = format!("login:ip:{client}");
     // Others' failures from this address never lock a member out: past a
     // number of them, the address is asked for a captcha.
     if state
@@ -106,7 +108,10 @@ pub async fn login(
             (Some(id), Some(answer)) => {
                 super::registration::check_captcha(&state, id, answer, now).await?;
             }
-            _ => return Err(captcha_required()),
+            _ => {
+                security::log(Event::CaptchaRequired, None, Some(client));
+                return Err(captcha_required());
+            }
         }
     }
     // Each try is counted before its password is checked, in one statement:
@@ -120,6 +125,7 @@ pub async fn login(
         ),
     ] {
         if !state.store.throttle_take(&key, window, limit, now).await? {
+            security::log(Event::LoginThrottled, None, Some(client));
             return Err(ApiError::rate_limited_in_window(now, window));
         }
     }
@@ -133,6 +139,7 @@ pub async fn login(
         None => first_issued_login(&state, &login_id, password, now).await?,
     };
     let Some(account) = account else {
+        security::log(Event::LoginFailed, None, Some(client));
         state
             .store
             .throttle_hit(&address_key, LOGIN_WINDOW, now)
@@ -161,6 +168,7 @@ pub async fn login(
     }
     let (pair, access, refresh) = new_pair(now);
     state.store.session_create(account.id, &pair, now).await?;
+    security::log(Event::LoginSucceeded, Some(account.id), Some(client));
     Ok(Json(session_response(&account, access, refresh)))
 }
 
@@ -298,6 +306,7 @@ pub async fn refresh(
         }
         RefreshOutcome::Reused => {
             tracing::warn!("a used refresh token came back: session ended");
+            security::log(Event::RefreshReused, None, None);
             Err(ApiError::unauthorized())
         }
         RefreshOutcome::Invalid => Err(ApiError::unauthorized()),
@@ -493,6 +502,9 @@ pub async fn patch_account(
     {
         state.send_mail(mails::address_changed(&state.config.name, &old));
     }
+    if email.is_some() {
+        security::log(Event::EmailChanged, Some(auth.account.id), None);
+    }
     let account = state
         .store
         .account_get(auth.account.id)
@@ -552,6 +564,7 @@ pub async fn change_password(
         .store
         .account_set_password(account.id, &hash, false, Some(auth.session_id), now)
         .await?;
+    security::log(Event::PasswordChanged, Some(account.id), None);
     if account.password_change_required {
         // An issued account is registered once its own password is set.
         crate::earning::welcome(&state, account, now).await?;
@@ -584,6 +597,7 @@ async fn check_current_password(
         .verify(password, Some(&account.password_hash))
         .await
     {
+        security::log(Event::ReauthFailed, Some(account.id), None);
         return Err(ApiError::new(
             ErrorCode::InvalidCredentials,
             "the current password is wrong",
@@ -666,6 +680,7 @@ pub async fn reset_start(
         )
         .await?;
     state.send_mail(mails::password_reset(&state.config.name, &to, &token));
+    security::log(Event::PasswordResetRequested, Some(account.id), None);
     Ok(accepted)
 }
 
@@ -716,5 +731,6 @@ pub async fn reset_complete(
         .store
         .account_set_password(account.id, &hash, false, None, now)
         .await?;
+    security::log(Event::PasswordResetCompleted, Some(account.id), None);
     Ok(StatusCode::NO_CONTENT)
 }
