@@ -611,6 +611,8 @@ async fn password_reset_by_mail(backend: Backend) {
         .post("/password-resets", json!({"login_id": "nobody@example.jp"}))
         .await;
     assert_eq!(status, 202, "unknown IDs get the same answer");
+    let (_, before) = s.login(SATO, GOOD_PASSWORD).await;
+    let before = before["access_token"].as_str().unwrap().to_owned();
     let (status, _) = s.post("/password-resets", json!({"login_id": SATO})).await;
     assert_eq!(status, 202);
     let token = common::code_in(&s.mail(SATO, "パスワード再設定").await);
@@ -628,6 +630,8 @@ async fn password_reset_by_mail(backend: Backend) {
         )
         .await;
     assert_eq!(status, 204);
+    let (status, _) = s.get_auth("/account", &before).await;
+    assert_eq!(status, 401, "a reset ends the sessions of the old password");
     let (status, _) = s
         .post(
             "/password-resets/complete",
