@@ -43,7 +43,7 @@ impl Default for Limits {
 const DRAIN: Duration = Duration::from_secs(10);
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets the
-/// connections in flight finish (for at most [`DRAIN`]).
+/// connections in flight finish (for at most 10 s).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
