@@ -47,6 +47,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
 
 /// The SMTP server that the insurer's mail test talks to, from PyPI.
 const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+/// The insurer's standing API check against its own OpenAPI, from PyPI.
+const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 /// Where the insurer's tests find PostgreSQL unless `KENPO_TEST_POSTGRES_URL` says otherwise.
 const POSTGRES_HOST: &str = "127.0.0.1";
 const POSTGRES_PORT: &str = "5432";
@@ -424,7 +426,11 @@ impl Workspace {
         }
         let venv = self.target_dir().join("tools").join("py");
         let python = venv.join("bin").join("python");
-        if succeeds(Command::new(&python).args(["-c", "import aiosmtpd"])) {
+        let ready = |python: &Path| {
+            succeeds(Command::new(python).args(["-c", "import aiosmtpd, schemathesis"]))
+                && succeeds(Command::new(venv.join("bin").join("schemathesis")).arg("--version"))
+        };
+        if ready(&python) {
             return Ok(python);
         }
         // A venv made without python3-venv has no pip: start it again.
@@ -453,7 +459,7 @@ impl Workspace {
                 );
             }
         }
-        eprintln!("xtask: installing {AIOSMTPD} into the venv (pip)");
+        eprintln!("xtask: installing {AIOSMTPD} and {SCHEMATHESIS} into the venv (pip)");
         run(Command::new(&python).args([
             "-m",
             "pip",
@@ -461,10 +467,11 @@ impl Workspace {
             "--quiet",
             "--disable-pip-version-check",
             AIOSMTPD,
+            SCHEMATHESIS,
         ]))?;
-        if !succeeds(Command::new(&python).args(["-c", "import aiosmtpd"])) {
+        if !ready(&python) {
             bail!(
-                "aiosmtpd was installed but {} cannot import it",
+                "aiosmtpd and schemathesis were installed but {} cannot run them",
                 python.display()
             );
         }

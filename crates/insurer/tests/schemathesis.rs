@@ -1,0 +1,93 @@
+//! The standing API check: schemathesis (PyPI, in the tools venv) generates
+//! requests for every operation of the served OpenAPI document against a
+//! sandbox server with the demo data, on SQLite and PostgreSQL alike, and
+//! every answer must be no server error and conform to the document (its
+//! status codes, content types and schemas).
+//!
+//! The operations that would end the test's own session (logout, ending
+//! sessions, a password change) or move the clock are left out of the
+//! run; their own stories test them. The seed is fixed, so a failure
+//! repeats; `KENPO_SCHEMATHESIS_EXAMPLES` raises the count per operation.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Backend, TestServer};
+
+const HOW_TO_INSTALL: &str = "`cargo xtask test` installs it (a venv with schemathesis in \
+     <target>/tools/py); before a plain `cargo test`, run `eval \"$(cargo xtask test-env)\"`";
+
+fn schemathesis() -> PathBuf {
+    let python = match std::env::var_os("KENPO_TEST_PYTHON") {
+        Some(python) => PathBuf::from(python),
+        None => {
+            let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(|dir| workspace.join(dir))
+                .unwrap_or_else(|| workspace.join("target"));
+            target.join("tools/py/bin/python")
+        }
+    };
+    let bin = python.with_file_name("schemathesis");
+    assert!(bin.exists(), "no {}: {HOW_TO_INSTALL}", bin.display());
+    bin
+}
+
+/// Left out: they end the session the run uses, or move the clock.
+const LEFT_OUT: [&str; 4] = [
+    "session_delete",
+    "account_session_delete",
+    "account_password_change",
+    "sandbox_clock",
+];
+
+async fn every_answer_conforms_to_the_document(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    kenpo_insurer::admin::load_demo_content(&s.server.state)
+        .await
+        .unwrap();
+    let token = s.taro().await;
+    let examples = std::env::var("KENPO_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "25".into());
+    let report = tempfile::tempdir().unwrap();
+    let mut run = Command::new(schemathesis());
+    run.arg("run")
+        .arg(format!("{}/api/v1/openapi.json", s.base))
+        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .args([
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,\
+             response_schema_conformance,response_headers_conformance",
+        ])
+        .args(["--max-examples", &examples, "--seed", "20261203"])
+        .args(["--workers", "2", "--no-color"])
+        .args(["--report", "junit", "--report-dir"])
+        .arg(report.path())
+        .env("SCHEMATHESIS_HOOKS", "")
+        .env("NO_COLOR", "1");
+    for operation in LEFT_OUT {
+        run.args(["--exclude-operation-id", operation]);
+    }
+    let output = tokio::task::spawn_blocking(move || run.output())
+        .await
+        .unwrap()
+        .expect("schemathesis runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    let summary = out
+        .lines()
+        .find(|l| {
+            let l = l.trim_start();
+            l.contains(" generated") && l.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .unwrap_or("no summary");
+    println!("schemathesis ({backend:?}): {}", summary.trim());
+    assert!(
+        output.status.success(),
+        "schemathesis found failures:\n{out}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    s.finish().await;
+}
+
+stories!(every_answer_conforms_to_the_document);
