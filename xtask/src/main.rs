@@ -47,6 +47,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
 
 /// The SMTP server that the insurer's mail test talks to, from PyPI.
 const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+/// Seconds each fuzz target runs in `cargo xtask test` (`cargo xtask fuzz` runs longer).
+const FUZZ_SECS_IN_TEST: u64 = 10;
 /// The insurer's standing API check against its own OpenAPI, from PyPI.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 /// Where the insurer's tests find PostgreSQL unless `KENPO_TEST_POSTGRES_URL` says otherwise.
@@ -79,6 +81,13 @@ fn main() -> Result<()> {
         "e2e" => ws.e2e(),
         "bindings" => ws.bindings(),
         "bench" => ws.bench(),
+        "fuzz" => {
+            let secs = match rest.first() {
+                Some(secs) => secs.parse().context("cargo xtask fuzz [SECONDS per target]")?,
+                None => 300,
+            };
+            ws.fuzz(secs)
+        }
         "ui" => ws.setup_npm().and_then(|()| ws.build_ui()),
         _ => {
             eprintln!(
@@ -93,6 +102,7 @@ fn main() -> Result<()> {
                  setup     install Debian packages, Node.js if needed, tauri-driver, npm packages\n  \
                  bindings  regenerate ui/src/bindings.ts from the Rust commands\n  \
                  bench     release build; time to first paint and memory under Xvfb\n  \
+                 fuzz [S]  each cargo-fuzz target for S seconds (300 by default)\n  \
                  ui        build the web UI into ui/dist"
             );
             if task == "help" {
@@ -376,7 +386,56 @@ impl Workspace {
                 .args(["doc", "--workspace", "--no-deps"])
                 .env("RUSTDOCFLAGS", "-D warnings"))
         })?;
+        step("fuzz targets, a few seconds each", || self.fuzz(FUZZ_SECS_IN_TEST))?;
         eprintln!("xtask: all checks passed in {:.0?}", started.elapsed());
+        Ok(())
+    }
+
+    /// Runs every cargo-fuzz target of `fuzz/` for `secs` seconds (libFuzzer,
+    /// on the nightly toolchain rustup has here; cargo-fuzz from crates.io).
+    /// A crash stops the run and leaves its input in `fuzz/artifacts/`.
+    fn fuzz(&self, secs: u64) -> Result<()> {
+        let nightly = || {
+            let mut cmd = self.cmd("rustup");
+            cmd.args(["run", "nightly", "cargo"]).current_dir(self.root.join("fuzz"));
+            cmd
+        };
+        if !succeeds(Command::new("rustup").args(["run", "nightly", "rustc", "--version"])) {
+            bail!("the fuzz targets need rustup's nightly toolchain, and none is installed");
+        }
+        if !succeeds(nightly().args(["fuzz", "--version"])) {
+            eprintln!("xtask: installing cargo-fuzz (cargo install)");
+            run(self.cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+        }
+        let list = nightly().args(["fuzz", "list"]).output()?;
+        let targets: Vec<String> = String::from_utf8_lossy(&list.stdout)
+            .lines()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if targets.is_empty() {
+            bail!("cargo fuzz list found no targets in fuzz/");
+        }
+        // No sanitizer: the code is safe Rust; libFuzzer's coverage guides.
+        run(nightly().args(["fuzz", "build", "-s", "none"]))?;
+        for target in &targets {
+            eprintln!("xtask: fuzzing {target} for {secs} s");
+            let output = nightly()
+                .args(["fuzz", "run", "-s", "none", target, "--"])
+                .arg(format!("-max_total_time={secs}"))
+                .output()?;
+            let log = String::from_utf8_lossy(&output.stderr);
+            if !output.status.success() {
+                bail!("fuzz target {target} failed:\n{log}");
+            }
+            let runs = log
+                .lines()
+                .rev()
+                .find_map(|l| l.strip_prefix("Done ").and_then(|r| r.split(' ').next()))
+                .unwrap_or("?");
+            eprintln!("xtask: {target}: {runs} executions, no crash");
+        }
         Ok(())
     }
 
