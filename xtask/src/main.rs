@@ -83,7 +83,9 @@ fn main() -> Result<()> {
         "bench" => ws.bench(),
         "fuzz" => {
             let secs = match rest.first() {
-                Some(secs) => secs.parse().context("cargo xtask fuzz [SECONDS per target]")?,
+                Some(secs) => secs
+                    .parse()
+                    .context("cargo xtask fuzz [SECONDS per target]")?,
                 None => 300,
             };
             ws.fuzz(secs)
@@ -386,7 +388,9 @@ impl Workspace {
                 .args(["doc", "--workspace", "--no-deps"])
                 .env("RUSTDOCFLAGS", "-D warnings"))
         })?;
-        step("fuzz targets, a few seconds each", || self.fuzz(FUZZ_SECS_IN_TEST))?;
+        step("fuzz targets, a few seconds each", || {
+            self.fuzz(FUZZ_SECS_IN_TEST)
+        })?;
         eprintln!("xtask: all checks passed in {:.0?}", started.elapsed());
         Ok(())
     }
@@ -397,7 +401,8 @@ impl Workspace {
     fn fuzz(&self, secs: u64) -> Result<()> {
         let nightly = || {
             let mut cmd = self.cmd("rustup");
-            cmd.args(["run", "nightly", "cargo"]).current_dir(self.root.join("fuzz"));
+            cmd.args(["run", "nightly", "cargo"])
+                .current_dir(self.root.join("fuzz"));
             cmd
         };
         if !succeeds(Command::new("rustup").args(["run", "nightly", "rustc", "--version"])) {
