@@ -100,7 +100,25 @@ async fn login_fields_are_bounded(backend: Backend) {
     s.finish().await;
 }
 
+async fn captchas_are_counted_per_address(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let asks = (0..80).map(|_| s.get("/captcha"));
+    let statuses: Vec<u16> = futures_util::future::join_all(asks)
+        .await
+        .into_iter()
+        .map(|(status, _)| status.as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        60,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20);
+    s.finish().await;
+}
+
 stories!(
+    captchas_are_counted_per_address,
     parallel_guesses_reach_argon2_at_most_the_limit,
     an_address_full_of_failures_asks_a_captcha_and_never_locks_out,
     login_fields_are_bounded,

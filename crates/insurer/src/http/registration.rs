@@ -2,7 +2,7 @@
 //! spouse's card. (Issued IDs need no registration: see `account::login`.)
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use base64::Engine;
 use kenpo_domain::api::{
@@ -27,6 +27,11 @@ const CAPTCHA_SECONDS: i64 = 10 * 60;
 const MAX_MISMATCHES: u32 = 5;
 /// Tries of the account form with one setup token (typos in a password).
 const MAX_SETUP_TRIES: u32 = 20;
+/// Captchas one address may ask for in a window (a form's refreshes, an
+/// office's members registering), before 429.
+const CAPTCHAS_PER_WINDOW: u32 = 60;
+const CAPTCHA_WINDOW: i64 = 10 * 60;
+
 /// Identity checks against one card per hour, whatever the token.
 const CARD_CHECKS_PER_HOUR: u32 = 10;
 
@@ -41,13 +46,30 @@ const CARD_CHECKS_PER_HOUR: u32 = 10;
     operation_id = "captcha_get",
     responses(
         (status = 200, description = "A new challenge", body = Captcha),
+        (status = 429, response = RateLimited),
         (status = 500, response = Internal),
     ),
 )]
-pub async fn captcha(State(state): State<AppState>) -> Result<Json<Captcha>, ApiError> {
-    let challenge = captcha::new_challenge();
-    let id = secrets::new_token();
+pub async fn captcha(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<Captcha>, ApiError> {
     let now = state.clock.now().await?;
+    // Each picture costs a core for a moment and a row: counted per address
+    // before it is drawn, and drawn off the async workers.
+    let key = format!("captcha:ip:{}", state.client_ip(peer, &headers));
+    if !state
+        .store
+        .throttle_take(&key, CAPTCHA_WINDOW, CAPTCHAS_PER_WINDOW, now)
+        .await?
+    {
+        return Err(ApiError::rate_limited_in_window(now, CAPTCHA_WINDOW));
+    }
+    let challenge = tokio::task::spawn_blocking(captcha::new_challenge)
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let id = secrets::new_token();
     state
         .store
         .captcha_insert(&id, &challenge.answer, now + CAPTCHA_SECONDS)
