@@ -68,6 +68,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             window::OpenToday,
             window::LockChanged,
         ])
+        // The shipping form's rules, from kenpo-domain, so the UI never
+        // keeps a copy of its own.
+        .constant("PREFECTURES", kenpo_domain::api::PREFECTURES.as_slice())
+        .constant("MAX_QUANTITY", kenpo_domain::exchange::MAX_QUANTITY)
+        .constant(
+            "MAX_ADDRESS_FIELD_CHARS",
+            kenpo_domain::api::ShippingAddress::MAX_FIELD_CHARS,
+        )
         .commands(tauri_specta::collect_commands![
             commands::app_info_get,
             commands::prefs_get,

@@ -3,6 +3,7 @@
 // the core is asked (the core and the insurer have the final word), and
 // where a refusal is shown: under the field it names, else above the
 // button. Everything is chosen by code and field, never by message text.
+import { MAX_ADDRESS_FIELD_CHARS as MAX_FIELD_CHARS, MAX_QUANTITY, PREFECTURES } from "../bindings";
 import type {
   CatalogEntry_Serialize,
   CommandError,
@@ -13,61 +14,10 @@ import type {
 import { errorMessage, offlineMessage, type ErrorMessage } from "./errors";
 import { digitsOf, message } from "./registration";
 
-/** The 47 prefectures in JIS order (kenpo-domain's `PREFECTURES`). */
-export const PREFECTURES = [
-  "北海道",
-  "青森県",
-  "岩手県",
-  "宮城県",
-  "秋田県",
-  "山形県",
-  "福島県",
-  "茨城県",
-  "栃木県",
-  "群馬県",
-  "埼玉県",
-  "千葉県",
-  "東京都",
-  "神奈川県",
-  "新潟県",
-  "富山県",
-  "石川県",
-  "福井県",
-  "山梨県",
-  "長野県",
-  "岐阜県",
-  "静岡県",
-  "愛知県",
-  "三重県",
-  "滋賀県",
-  "京都府",
-  "大阪府",
-  "兵庫県",
-  "奈良県",
-  "和歌山県",
-  "鳥取県",
-  "島根県",
-  "岡山県",
-  "広島県",
-  "山口県",
-  "徳島県",
-  "香川県",
-  "愛媛県",
-  "高知県",
-  "福岡県",
-  "佐賀県",
-  "長崎県",
-  "熊本県",
-  "大分県",
-  "宮崎県",
-  "鹿児島県",
-  "沖縄県",
-] as const;
-
-/** The most of one item an order takes. */
-export const MAX_QUANTITY = 10;
-/** The longest free-text field of an address (kenpo-domain's limit). */
-export const MAX_FIELD_CHARS = 100;
+// The 47 prefectures in JIS order and the form's limits are kenpo-domain's,
+// exported into the bindings.
+export { MAX_QUANTITY, PREFECTURES } from "../bindings";
+export { MAX_ADDRESS_FIELD_CHARS as MAX_FIELD_CHARS } from "../bindings";
 
 /** The quantities an order of an item may have: 1 up to 10, or its stock. */
 export function quantities(stock: number): number[] {
