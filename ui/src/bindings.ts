@@ -301,6 +301,8 @@ export type ApiErrorCode_Deserialize =
 "rate_limited" | "not_found" | 
 /**  A value is out of range or malformed; `field` says which. */
 "validation" | 
+/**  The request's body is over its route's limit. */
+"payload_too_large" | 
 /**  No valid access token. */
 "unauthorized" | 
 /**  A valid token that may not do this. */
@@ -342,6 +344,8 @@ export type ApiErrorCode_Serialize =
 "rate_limited" | "not_found" | 
 /**  A value is out of range or malformed; `field` says which. */
 "validation" | 
+/**  The request's body is over its route's limit. */
+"payload_too_large" | 
 /**  No valid access token. */
 "unauthorized" | 
 /**  A valid token that may not do this. */

@@ -75,6 +75,8 @@ pub enum ErrorCode {
     NotFound,
     /// A value is out of range or malformed; `field` says which.
     Validation,
+    /// The request's body is over its route's limit.
+    PayloadTooLarge,
     /// No valid access token.
     Unauthorized,
     /// A valid token that may not do this.
@@ -89,7 +91,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::TokenExpired,
         Self::IdentityMismatch,
         Self::CaptchaMismatch,
@@ -111,6 +113,7 @@ impl ErrorCode {
         Self::RateLimited,
         Self::NotFound,
         Self::Validation,
+        Self::PayloadTooLarge,
         Self::Unauthorized,
         Self::Forbidden,
         Self::Internal,
@@ -142,6 +145,7 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::NotFound => "not_found",
             Self::Validation => "validation",
+            Self::PayloadTooLarge => "payload_too_large",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::Internal => "internal",
@@ -165,6 +169,7 @@ impl ErrorCode {
             | Self::NotCancellable
             | Self::AlreadyReported => 409,
             Self::TokenExpired => 410,
+            Self::PayloadTooLarge => 413,
             Self::IdentityMismatch
             | Self::CaptchaMismatch
             | Self::AuthKeyMismatch
@@ -1622,6 +1627,7 @@ mod tests {
             ("rate_limited", 429),
             ("not_found", 404),
             ("validation", 422),
+            ("payload_too_large", 413),
             ("unauthorized", 401),
             ("forbidden", 403),
             ("internal", 500),

@@ -99,17 +99,31 @@ enum Command {
 impl Command {
     /// The command's name for the security log (no argument: a file name
     /// or a login ID is no business of the log).
+    /// The command as typed, without its arguments (they may be personal).
     fn name(&self) -> &'static str {
         match self {
             Self::Serve { .. } => "serve",
-            Self::Roster { .. } => "roster",
-            Self::Checkups { .. } => "checkups",
-            Self::Catalog { .. } => "catalog",
-            Self::Faq { .. } => "faq",
-            Self::Points { .. } => "points",
-            Self::Exchanges { .. } => "exchanges",
-            Self::Notices { .. } => "notices",
-            Self::Inquiries { .. } => "inquiries",
+            Self::Roster { .. } => "roster import",
+            Self::Checkups { .. } => "checkups import",
+            Self::Catalog { .. } => "catalog import",
+            Self::Faq { .. } => "faq import",
+            Self::Points {
+                command: PointsCommand::Grant { .. },
+            } => "points grant",
+            Self::Points {
+                command: PointsCommand::Expire,
+            } => "points expire",
+            Self::Exchanges {
+                command: ExchangesCommand::List { .. },
+            } => "exchanges list",
+            Self::Exchanges {
+                command: ExchangesCommand::Ship { .. },
+            } => "exchanges ship",
+            Self::Exchanges {
+                command: ExchangesCommand::Deliver { .. },
+            } => "exchanges deliver",
+            Self::Notices { .. } => "notices post",
+            Self::Inquiries { .. } => "inquiries list",
             Self::Demo => "demo",
         }
     }
@@ -190,7 +204,10 @@ enum InquiriesCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Logs go to stderr: the admin commands' output (`exchanges list`, …)
+    // is stdout, for a file or a pipe.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),

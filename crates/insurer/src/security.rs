@@ -25,6 +25,8 @@ pub enum Event {
     RefreshReused,
     /// A staff command of the admin CLI.
     AdminAction,
+    /// The identity step named a member who has an account already.
+    RegistrationOfRegistered,
 }
 
 impl Event {
@@ -41,6 +43,7 @@ impl Event {
             Self::EmailChanged => "email_changed",
             Self::RefreshReused => "refresh_reused",
             Self::AdminAction => "admin_action",
+            Self::RegistrationOfRegistered => "registration_of_registered",
         }
     }
 }

@@ -83,6 +83,31 @@ fn staff_commands_apply_whole_files_or_nothing() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("no such order"));
 }
 
+/// Each staff command is a security event, by its name only, on stderr:
+/// stdout holds the command's output alone, for a file or a pipe.
+#[test]
+fn staff_commands_are_logged_apart_from_their_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout(&run(d, &["demo"]));
+    let output = Command::new(env!("CARGO_BIN_EXE_kenpo-insurer"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(["exchanges", "list"])
+        .env_remove("KENPO_DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&output), "", "no log line in the command's output");
+    let log = String::from_utf8_lossy(&output.stderr);
+    let event = log
+        .lines()
+        .find(|l| l.contains("admin_action"))
+        .unwrap_or_else(|| panic!("no admin_action event in {log}"));
+    assert!(event.contains("kenpo_insurer::security"), "{event}");
+    assert!(event.contains("exchanges list"), "{event}");
+}
+
 #[test]
 fn catalog_pictures_are_read_beside_the_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -273,6 +273,31 @@ async fn identity_mismatch_tells_nothing(backend: Backend) {
     s.finish().await;
 }
 
+/// The notice goes to the member's own address: a mail to the requester
+/// would confirm that the card, birth date and sex they typed match.
+async fn an_identity_already_registered_is_told_to_its_member_only(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    register_sato(&s).await;
+    let stranger = "stranger@example.jp";
+    let token = s.registration_token(stranger).await;
+    let (status, body) = s.identity(&token, "1990-07-20", "1002").await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["code"].clone()),
+        (422, json!("identity_mismatch"))
+    );
+    let notice = s.mail(SATO, "利用登録についてのお知らせ").await;
+    assert!(
+        !notice["body"].as_str().unwrap().contains(stranger),
+        "the member is not told the requester's address"
+    );
+    assert_eq!(
+        s.mails_to(stranger).await,
+        1,
+        "the requester has the registration mail only"
+    );
+    s.finish().await;
+}
+
 async fn register_sato(s: &TestServer) {
     let (key, confirmation) = s.through_identity(SATO).await;
     let (_, body) = s
@@ -690,6 +715,7 @@ stories!(
     fifty_parallel_wrong_keys_get_five_comparisons,
     steps_cannot_be_skipped_or_repeated,
     identity_mismatch_tells_nothing,
+    an_identity_already_registered_is_told_to_its_member_only,
     the_account_form_names_what_is_wrong,
     issued_id_must_change_its_birth_date_password_first,
     dependent_spouse_registers_with_the_card,

@@ -11,7 +11,7 @@ mod sandbox;
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -115,7 +115,9 @@ async fn run_to_completion(request: Request, next: axum::middleware::Next) -> Re
 /// The OpenAPI document of [`router`], served at `GET /api/v1/openapi.json`
 /// and committed as `openapi.json` (`tests/openapi.rs` keeps the copy fresh).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().into_openapi()
+    let mut document = routes().into_openapi();
+    openapi::add_payload_too_large(&mut document);
+    document
 }
 
 /// [`openapi`] as committed and served: pretty JSON with a final newline.
@@ -128,9 +130,9 @@ pub fn openapi_json() -> serde_json::Result<String> {
 /// handlers registered through `routes!` are served, and each one brings its
 /// `#[utoipa::path]`.
 fn routes() -> OpenApiRouter<AppState> {
-    let api = OpenApiRouter::default()
-        .routes(routes!(insurer))
-        .routes(routes!(openapi::document))
+    // Before login a body is a form of a few fields: anyone on the internet
+    // may send one, so it is held to the least.
+    let public = OpenApiRouter::default()
         .routes(routes!(registration::captcha))
         .routes(routes!(registration::start))
         .routes(routes!(registration::identity))
@@ -139,14 +141,20 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(registration::dependent))
         .routes(routes!(account::login, account::logout))
         .routes(routes!(account::refresh))
+        .routes(routes!(account::reset_start))
+        .routes(routes!(account::reset_complete))
+        .layer(DefaultBodyLimit::max(PUBLIC_BODY_LIMIT));
+    let batches = OpenApiRouter::default()
+        .routes(routes!(records::write_records, records::list_records))
+        .layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT));
+    let api = OpenApiRouter::default()
+        .routes(routes!(insurer))
+        .routes(routes!(openapi::document))
         .routes(routes!(account::get_account, account::patch_account))
         .routes(routes!(account::change_password))
         .routes(routes!(account::list_sessions))
         .routes(routes!(account::end_session))
-        .routes(routes!(account::reset_start))
-        .routes(routes!(account::reset_complete))
         .routes(routes!(records::check_in))
-        .routes(routes!(records::write_records, records::list_records))
         .routes(routes!(records::get_goals, records::put_goals))
         .routes(routes!(records::changes))
         .routes(routes!(points::summary))
@@ -160,12 +168,23 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notices::notices))
         .routes(routes!(notices::faq))
         .routes(routes!(notices::inquire))
-        .nest("/sandbox", sandbox::routes());
+        .nest("/sandbox", sandbox::routes())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .merge(public)
+        .merge(batches);
     OpenApiRouter::with_openapi(openapi::Frame::openapi())
         .routes(routes!(healthz))
         .nest("/api/v1", api)
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
 }
+
+/// The body limit of the forms before login (registration, login, reset).
+pub const PUBLIC_BODY_LIMIT: usize = 8 * 1024;
+/// The body limit of a records batch (at most [`records::MAX_BATCH`] records).
+pub const BATCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// The body limit of every other route: an inquiry's 4,000 characters, each
+/// escaped, fit.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// `GET /healthz`.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -344,6 +363,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(
+                ApiError::new(ErrorCode::PayloadTooLarge, "the request body is too large"),
+            ),
             Err(rejection) => Err(ApiError::new(ErrorCode::Validation, rejection.body_text())),
         }
     }

@@ -15,6 +15,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi as Document, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
 
+use kenpo_domain::api::ErrorCode;
+
 use super::ApiError;
 
 /// The bearer scheme's name, which `security(("bearer" = []))` of the
@@ -58,6 +60,7 @@ const BEARER: &str = "bearer";
         PasswordChangeRequired,
         MembershipEnded,
         SandboxOnly,
+        PayloadTooLarge,
         Internal,
     )),
     modifiers(&BearerScheme),
@@ -159,6 +162,46 @@ impl<'r> ToResponse<'r> for RateLimited {
                 .into(),
         );
         ("RateLimited", response.into())
+    }
+}
+
+pub enum PayloadTooLarge {}
+
+impl<'r> ToResponse<'r> for PayloadTooLarge {
+    fn response() -> (&'r str, RefOr<Response>) {
+        (
+            "PayloadTooLarge",
+            error_response(
+                "`payload_too_large`: the body is over the route's limit (8 KiB before login, \
+                 2 MiB for a records batch, 64 KiB elsewhere)",
+                ApiError::new(ErrorCode::PayloadTooLarge, "the request body is too large"),
+            )
+            .into(),
+        )
+    }
+}
+
+/// Every operation that takes a body may answer 413: the limits are layers
+/// of the router, not written at each handler, so the document learns of
+/// them here.
+pub fn add_payload_too_large(document: &mut Document) {
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if operation.request_body.is_some() {
+                operation.responses.responses.insert(
+                    "413".to_owned(),
+                    RefOr::Ref(Ref::from_response_name("PayloadTooLarge")),
+                );
+            }
+        }
     }
 }
 

@@ -189,16 +189,21 @@ pub async fn identity(
     let registered = state
         .store
         .account_by_roster(person.as_ref().map_or(0, |p| p.id))
-        .await?
-        .is_some();
+        .await?;
     let Some(person) = person else {
         return Err(identity_mismatch());
     };
-    if registered {
-        // Already registered: tell the mailbox's owner, not the form.
-        if let Some(email) = &email {
-            state.send_mail(mails::already_registered(&state.config.name, email));
+    if let Some(account) = registered {
+        // Told to the member's own address, never the requester's: a mail
+        // there would confirm that the card, birth date and sex match.
+        if let Some(own) = account.notification_email() {
+            state.send_mail(mails::already_registered(&state.config.name, &own));
         }
+        crate::security::log(
+            crate::security::Event::RegistrationOfRegistered,
+            Some(account.id),
+            None,
+        );
         return Err(identity_mismatch());
     }
     if !state.store.token_use(&hash, now).await? {
@@ -643,9 +648,10 @@ pub(super) mod mails {
             to: to.to_string(),
             subject: format!("【{insurer}】利用登録についてのお知らせ"),
             body: format!(
-                "{insurer}です。\n\n本人確認のお申し込みがありましたが、この方はすでに利用登録がお済みです。\n\
+                "{insurer}です。\n\nあなたの保険証の情報で、新規利用登録の本人確認のお申し込みがありました。\n\
+                 すでに利用登録がお済みのため、お申し込みは受け付けていません。\n\
                  ログインIDまたはパスワードをお忘れの場合は、ログイン画面の「パスワードを忘れた方」からお手続きください。\n\
-                 お心当たりのない場合は、このメールを破棄してください。\n"
+                 お心当たりのない場合は、お問い合わせください。\n"
             ),
         }
     }
