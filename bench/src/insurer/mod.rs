@@ -24,6 +24,8 @@ pub struct Sizes {
     pub write_seconds: f64,
     pub login_members: usize,
     pub login_seconds: f64,
+    /// Ingestion on PostgreSQL alone (`--ingest-only`), when working on it.
+    pub ingest_only: bool,
 }
 
 impl Sizes {
@@ -36,6 +38,7 @@ impl Sizes {
         write_seconds: 10.0,
         login_members: 16,
         login_seconds: 5.0,
+        ingest_only: false,
     };
     pub const SMOKE: Self = Self {
         runs: 1,
@@ -46,6 +49,7 @@ impl Sizes {
         write_seconds: 1.0,
         login_members: 2,
         login_seconds: 1.0,
+        ingest_only: false,
     };
 }
 
@@ -57,6 +61,9 @@ pub async fn run(sizes: Sizes, admin_url: &str) -> anyhow::Result<()> {
     let postgres = Database::postgres(admin_url, "insurer").await?;
     let figures = database(sizes, &postgres, &HashMap::new()).await?;
     postgres.drop_database().await?;
+    if sizes.ingest_only {
+        return Ok(());
+    }
     let sqlite = Database::sqlite()?;
     database(sizes, &sqlite, &figures).await?;
     Ok(())
@@ -112,6 +119,15 @@ async fn database(
         }
     }
 
+    if sizes.ingest_only {
+        println!(
+            "ingestion {:?} records/s, pgbench {:?} rows/s",
+            Summary::of(&ingested),
+            Summary::of(&pg_rows)
+        );
+        server.stop().await?;
+        return Ok(HashMap::new());
+    }
     let mut write_p99 = Vec::new();
     let mut pg_write_p99 = Vec::new();
     for _ in 0..sizes.runs {

@@ -391,14 +391,9 @@ impl FromRequestParts<AppState> for Authenticated {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(ApiError::unauthorized)?;
         let now = state.clock.now().await?;
-        let (session_id, account_id) = state
+        let (session_id, account) = state
             .store
             .session_by_access(&secrets::token_hash(token.trim()), now)
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
-        let account = state
-            .store
-            .account_get(account_id)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         Ok(Self {

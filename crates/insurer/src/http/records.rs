@@ -8,7 +8,7 @@ use kenpo_domain::api::{
     GoalsUpdate, RecordList, RecordResult, RecordStatus, RecordsQuery, RecordsRequest,
     RecordsResponse,
 };
-use kenpo_domain::entry::check_goal_list;
+use kenpo_domain::entry::{EntryDay, check_goal_list};
 use kenpo_domain::points::Activity;
 use sha2::Digest;
 
@@ -127,29 +127,47 @@ pub async fn write_records(
     }
     let key = idempotency_key(&headers, &req)?;
     let (now, today) = state.clock.today().await?;
-    let member = earning::member_of(&state, &auth.account).await?;
     let window = state.config.entry_window_days;
-    let items: Vec<RecordItem> = req
+    let checked: Vec<_> = req
         .records
         .iter()
         .map(|record| {
-            let checked = record
+            record
                 .entry()
-                .and_then(|value| window.check(record.date, today).map(|_| value));
+                .and_then(|value| window.check(record.date, today).map(|day| (value, day)))
+        })
+        .collect();
+    // Only a day inside the entry window earns: a batch of history alone
+    // (a new device's push) needs no roster look-up.
+    let earns = checked
+        .iter()
+        .any(|c| matches!(c, Ok((_, EntryDay::Earning))));
+    let member = match earns {
+        true => Some(earning::member_of(&state, &auth.account).await?),
+        false => None,
+    };
+    let items: Vec<RecordItem> = req
+        .records
+        .iter()
+        .zip(checked)
+        .map(|(record, checked)| {
             match checked {
-                Ok(value) => RecordItem::Valid {
+                Ok((value, day)) => RecordItem::Valid {
                     date: record.date,
                     value,
                     updated_at: record.updated_at,
-                    grants: earning::due(
-                        &state,
-                        &member,
-                        &Activity::Recorded {
-                            date: record.date,
-                            kind: value.kind(),
-                        },
-                        today,
-                    ),
+                    grants: match (&member, day) {
+                        (Some(member), EntryDay::Earning) => earning::due(
+                            &state,
+                            member,
+                            &Activity::Recorded {
+                                date: record.date,
+                                kind: value.kind(),
+                            },
+                            today,
+                        ),
+                        _ => Vec::new(),
+                    },
                 },
                 Err(error) => RecordItem::Rejected(RecordResult {
                     date: record.date,

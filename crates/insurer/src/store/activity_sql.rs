@@ -138,9 +138,6 @@ fn checkup_result(
     })
 }
 
-/// Records upserted by one multi-row INSERT (7 parameters each).
-const RECORD_ROWS_PER_INSERT: usize = 500;
-
 fn updated_ms(item: &RecordItem) -> i64 {
     match item {
         RecordItem::Valid { updated_at, .. } => updated_at.timestamp_millis(),
@@ -168,9 +165,6 @@ fn record_result(
         }
     }
 }
-
-/// Feed entries written by one multi-row INSERT.
-const FEED_ROWS_PER_INSERT: usize = 500;
 
 /// A member's change feed inside a write transaction: entries are numbered
 /// as they come and written together by `close_feed`.
@@ -200,15 +194,18 @@ struct LedgerLine<'a> {
 }
 
 macro_rules! activity_store {
-    ($store:ident, $db:ty, lock_notices: $lock_notices:literal) => {
+    ($store:ident, $db:ty, bulk: $bulk:ident, for_update: $for_update:literal, lock_notices: $lock_notices:literal) => {
         type Tx = sqlx::Transaction<'static, $db>;
 
         /// Takes the member's row (see the module docs) and opens their feed
         /// at its current number; `NotFound` when there is no such account.
         async fn open_feed(tx: &mut Tx, account_id: i64) -> StoreResult<Feed> {
-            let seq: Option<i64> = sqlx::query_scalar(
-                "UPDATE accounts SET change_seq = change_seq WHERE id = $1 RETURNING change_seq",
-            )
+            // A row lock, not a write: `close_feed` writes the row once.
+            // (SQLite's write transaction holds the whole database already.)
+            let seq: Option<i64> = sqlx::query_scalar(concat!(
+                "SELECT change_seq FROM accounts WHERE id = $1",
+                $for_update
+            ))
             .bind(account_id)
             .fetch_optional(&mut **tx)
             .await?;
@@ -219,24 +216,26 @@ macro_rules! activity_store {
         /// Writes the feed's new entries and its new number, in as few
         /// statements as the batch allows.
         async fn close_feed(tx: &mut Tx, feed: Feed, now: i64) -> StoreResult<()> {
-            if feed.pending.is_empty() {
+            close_feed_keeping(tx, feed, None, "", now).await
+        }
+
+        /// [`close_feed`], keeping the answer to an Idempotency-Key with it.
+        async fn close_feed_keeping(
+            tx: &mut Tx,
+            feed: Feed,
+            key: Option<&IdempotencyKey>,
+            response: &str,
+            now: i64,
+        ) -> StoreResult<()> {
+            if feed.pending.is_empty() && key.is_none() {
                 return Ok(());
             }
-            for chunk in feed.pending.chunks(FEED_ROWS_PER_INSERT) {
-                let mut insert: sqlx::QueryBuilder<'_, $db> =
-                    sqlx::QueryBuilder::new("INSERT INTO changes (account_id, seq, payload, created_at) ");
-                insert.push_values(chunk, |mut row, (seq, payload)| {
-                    row.push_bind(feed.account_id)
-                        .push_bind(*seq)
-                        .push_bind(payload.as_str())
-                        .push_bind(now);
-                });
-                insert.build().execute(&mut **tx).await?;
-            }
-            sqlx::query("UPDATE accounts SET change_seq = $1 WHERE id = $2")
-                .bind(feed.seq)
-                .bind(feed.account_id)
-                .execute(&mut **tx)
+            let kept = key.map(|key| crate::store::bulk::Kept {
+                key: &key.key,
+                request_hash: &key.request_hash,
+                response,
+            });
+            crate::store::bulk::$bulk::close_feed(&mut **tx, feed.account_id, &feed.pending, feed.seq, kept, now)
                 .await?;
             Ok(())
         }
@@ -261,28 +260,6 @@ macro_rules! activity_store {
                 Some((hash, response)) if hash == key.request_hash => Ok(Some(response)),
                 Some(_) => Err(StoreError::IdempotencyConflict),
             }
-        }
-
-        async fn idempotent_keep(
-            tx: &mut Tx,
-            account_id: i64,
-            key: Option<&IdempotencyKey>,
-            response: &str,
-            now: i64,
-        ) -> StoreResult<()> {
-            let Some(key) = key else { return Ok(()) };
-            sqlx::query(
-                "INSERT INTO idempotency_keys (account_id, key, request_hash, response, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(account_id)
-            .bind(&key.key)
-            .bind(&key.request_hash)
-            .bind(response)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
         }
 
         async fn write_ledger(
@@ -584,10 +561,18 @@ macro_rules! activity_store {
                 if let Some(answer) = idempotent_answer(&mut tx, account_id, idempotency).await? {
                     return from_json(&answer);
                 }
-                let goals: Vec<i64> = sqlx::query_scalar("SELECT id FROM goals WHERE account_id = $1")
-                    .bind(account_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
+                // Goals are read only for a batch that has goal records.
+                let has_goals = items.iter().any(|item| {
+                    matches!(item, RecordItem::Valid { value, .. } if value.kind() == RecordKind::Goal)
+                });
+                let goals: Vec<i64> = if has_goals {
+                    sqlx::query_scalar("SELECT id FROM goals WHERE account_id = $1")
+                        .bind(account_id)
+                        .fetch_all(&mut *tx)
+                        .await?
+                } else {
+                    Vec::new()
+                };
                 // Judge every record first; then one upsert statement per
                 // chunk (a record is a row, not a round trip).
                 let mut results: Vec<Option<RecordResult>> = vec![None; items.len()];
@@ -624,33 +609,28 @@ macro_rules! activity_store {
                 }
                 let mut candidates: Vec<usize> = newest.into_values().collect();
                 candidates.sort_unstable();
-                let mut saved: HashSet<(String, String, i64)> = HashSet::new();
-                for chunk in candidates.chunks(RECORD_ROWS_PER_INSERT) {
-                    let mut insert: sqlx::QueryBuilder<'_, $db> = sqlx::QueryBuilder::new(
-                        "INSERT INTO records (account_id, date, kind, goal_id, value, updated_ms, updated_at) ",
-                    );
-                    insert.push_values(chunk, |mut row, &i| {
-                        if let RecordItem::Valid { date, value, updated_at, .. } = &items[i] {
+                let rows: Vec<crate::store::bulk::RecordRow> = candidates
+                    .iter()
+                    .filter_map(|&i| match &items[i] {
+                        RecordItem::Valid { date, value, updated_at, .. } => {
                             let (goal_id, stored) = value.to_stored();
-                            row.push_bind(account_id)
-                                .push_bind(day(*date))
-                                .push_bind(value.kind().as_str())
-                                .push_bind(goal_id)
-                                .push_bind(stored)
-                                .push_bind(updated_at.timestamp_millis())
-                                .push_bind(updated_at.to_rfc3339());
+                            Some(crate::store::bulk::RecordRow {
+                                date: day(*date),
+                                kind: value.kind().as_str(),
+                                goal_id,
+                                value: stored,
+                                updated_ms: updated_at.timestamp_millis(),
+                                updated_at: updated_at.to_rfc3339(),
+                            })
                         }
-                    });
-                    insert.push(
-                        " ON CONFLICT (account_id, date, kind, goal_id) DO UPDATE SET \
-                         value = excluded.value, updated_ms = excluded.updated_ms, \
-                         updated_at = excluded.updated_at \
-                         WHERE records.updated_ms < excluded.updated_ms RETURNING date, kind, goal_id",
-                    );
-                    let rows: Vec<(String, String, i64)> =
-                        insert.build_query_as().fetch_all(&mut *tx).await?;
-                    saved.extend(rows);
-                }
+                        RecordItem::Rejected(_) => None,
+                    })
+                    .collect();
+                let saved: HashSet<crate::store::bulk::SavedKey> =
+                    crate::store::bulk::$bulk::upsert_records(&mut *tx, account_id, &rows)
+                        .await?
+                        .into_iter()
+                        .collect();
                 let mut granted = Vec::new();
                 for i in candidates {
                     let RecordItem::Valid { date, value, updated_at, grants } = &items[i] else {
@@ -673,8 +653,7 @@ macro_rules! activity_store {
                     results,
                     points_granted: granted.iter().map(PointsGranted::from).collect(),
                 };
-                idempotent_keep(&mut tx, account_id, idempotency, &json(&response)?, now).await?;
-                close_feed(&mut tx, feed, now).await?;
+                close_feed_keeping(&mut tx, feed, idempotency, &json(&response)?, now).await?;
                 tx.commit().await?;
                 Ok(response)
             }
@@ -993,8 +972,7 @@ macro_rules! activity_store {
                     points_spent: total,
                     balance: balance(&mut tx, account_id).await?,
                 };
-                idempotent_keep(&mut tx, account_id, idempotency, &json(&response)?, now).await?;
-                close_feed(&mut tx, feed, now).await?;
+                close_feed_keeping(&mut tx, feed, idempotency, &json(&response)?, now).await?;
                 tx.commit().await?;
                 Ok(response)
             }
@@ -1265,7 +1243,7 @@ macro_rules! activity_store {
 
 mod sqlite {
     use super::*;
-    activity_store!(SqliteStore, sqlx::Sqlite, lock_notices: "");
+    activity_store!(SqliteStore, sqlx::Sqlite, bulk: sqlite, for_update: "", lock_notices: "");
 }
 
 mod postgres {
@@ -1273,6 +1251,8 @@ mod postgres {
     activity_store!(
         PostgresStore,
         sqlx::Postgres,
+        bulk: postgres,
+        for_update: " FOR UPDATE",
         lock_notices: "LOCK TABLE notices IN EXCLUSIVE MODE"
     );
 }

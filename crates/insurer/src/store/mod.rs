@@ -7,6 +7,7 @@
 
 mod activity;
 mod activity_sql;
+mod bulk;
 mod catalog;
 mod purge;
 mod sql;
@@ -305,12 +306,12 @@ pub trait Store:
     // ---- sessions
     async fn session_create(&self, account_id: i64, pair: &TokenPair, now: i64)
     -> StoreResult<i64>;
-    /// The live session an access token belongs to: (session id, account id).
+    /// The live session an access token belongs to: (session id, account).
     async fn session_by_access(
         &self,
         access_hash: &str,
         now: i64,
-    ) -> StoreResult<Option<(i64, i64)>>;
+    ) -> StoreResult<Option<(i64, Account)>>;
     async fn session_refresh(
         &self,
         refresh_hash: &str,

@@ -458,9 +458,14 @@ macro_rules! sql_store {
                 Ok(id)
             }
 
-            async fn session_by_access(&self, access_hash: &str, now: i64) -> StoreResult<Option<(i64, i64)>> {
-                Ok(sqlx::query_as(
-                    "SELECT s.id, s.account_id FROM session_tokens t JOIN sessions s ON s.id = t.session_id \
+            async fn session_by_access(&self, access_hash: &str, now: i64) -> StoreResult<Option<(i64, Account)>> {
+                // The account comes in the same round trip: every request
+                // of a member starts here.
+                let row = sqlx::query(
+                    "SELECT s.id AS session_id, a.id, a.roster_id, a.login_id, a.password_hash, \
+                     a.password_change_required, a.kind, a.nickname, a.notification_email, a.created_at \
+                     FROM session_tokens t JOIN sessions s ON s.id = t.session_id \
+                     JOIN accounts a ON a.id = s.account_id \
                      WHERE t.hash = $1 AND t.kind = 'access' AND t.expires_at > $2 AND s.ended_at IS NULL \
                      AND s.created_at > $3",
                 )
@@ -468,7 +473,9 @@ macro_rules! sql_store {
                 .bind(now)
                 .bind(now - crate::store::SESSION_LIFETIME_SECS)
                 .fetch_optional(&self.pool)
-                .await?)
+                .await?;
+                row.map(|row| Ok((row.try_get("session_id")?, Self::account_row(&row)?)))
+                    .transpose()
             }
 
             async fn session_refresh(&self, refresh_hash: &str, pair: &TokenPair, now: i64) -> StoreResult<RefreshOutcome> {
