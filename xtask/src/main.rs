@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod bench;
 mod launch;
 
 /// Debian packages for building and running the app and its end-to-end tests.
@@ -80,7 +81,7 @@ fn main() -> Result<()> {
         "test-env" => ws.test_env(),
         "e2e" => ws.e2e(),
         "bindings" => ws.bindings(),
-        "bench" => ws.bench(),
+        "bench" => ws.bench(rest.iter().any(|a| a == "--smoke")),
         "fuzz" => {
             let secs = match rest.first() {
                 Some(secs) => secs
@@ -103,7 +104,8 @@ fn main() -> Result<()> {
                  e2e       only the end-to-end tests (after building the app)\n  \
                  setup     install Debian packages, Node.js if needed, tauri-driver, npm packages\n  \
                  bindings  regenerate ui/src/bindings.ts from the Rust commands\n  \
-                 bench     release build; time to first paint and memory under Xvfb\n  \
+                 bench     release builds; every speed and memory figure beside its anchor,\n            \
+                 written to BENCHMARKS.md (--smoke: each once, tiny, into target/bench)\n  \
                  fuzz [S]  each cargo-fuzz target for S seconds (300 by default)\n  \
                  ui        build the web UI into ui/dist"
             );
@@ -391,6 +393,10 @@ impl Workspace {
         step("fuzz targets, a few seconds each", || {
             self.fuzz(FUZZ_SECS_IN_TEST)
         })?;
+        step(
+            "benchmarks, once each at a tiny size (bench --smoke)",
+            || self.bench(true),
+        )?;
         eprintln!("xtask: all checks passed in {:.0?}", started.elapsed());
         Ok(())
     }
@@ -621,78 +627,6 @@ impl Workspace {
              (see /var/log/postgresql/postgresql-{version}-main.log); \
              or set KENPO_TEST_POSTGRES_URL"
         )
-    }
-}
-
-impl Workspace {
-    /// The release app's size, time to first paint and memory under Xvfb
-    /// (the `startup-bench` binary of the e2e crate does the measuring).
-    fn bench(&mut self) -> Result<()> {
-        self.setup()?;
-        self.build_ui()?;
-        self.sidecar(true)?;
-        run(self
-            .cargo()
-            .args(["build", "--release", "-p", "kenpo-desk"]))?;
-        let app = self.target_dir().join("release").join("kenpo-desk");
-        let size = std::fs::metadata(&app)?.len();
-        println!(
-            "release binary: {} ({:.1} MB)",
-            app.display(),
-            size as f64 / 1e6
-        );
-        run(self
-            .cargo()
-            .args([
-                "run",
-                "--quiet",
-                "-p",
-                "kenpo-e2e",
-                "--bin",
-                "startup-bench",
-                "--",
-            ])
-            .arg(&app))?;
-        // 履歴 on ten years of days: each view in the core, then the chart
-        // and the calendar in the real window.
-        run(self.cargo().args([
-            "run",
-            "--quiet",
-            "--release",
-            "-p",
-            "kenpo-core",
-            "--example",
-            "history_bench",
-        ]))?;
-        run(self
-            .cargo()
-            .args([
-                "test",
-                "--release",
-                "-p",
-                "kenpo-e2e",
-                "--test",
-                "history_bench",
-                "--",
-                "--ignored",
-                "--nocapture",
-            ])
-            .env("KENPO_APP_BIN", &app))?;
-        // Hidden in the tray: memory, and CPU over a minute.
-        run(self
-            .cargo()
-            .args([
-                "test",
-                "--release",
-                "-p",
-                "kenpo-e2e",
-                "--test",
-                "tray_bench",
-                "--",
-                "--ignored",
-                "--nocapture",
-            ])
-            .env("KENPO_APP_BIN", &app))
     }
 }
 

@@ -21,8 +21,8 @@ fn main() -> anyhow::Result<()> {
         .format("%Y/%m/%d %H:%M JST");
     let commit = std::env::var("KENPO_BENCH_COMMIT").unwrap_or_else(|_| "unknown".into());
     let smoke_note = if smoke {
-        "\n**A smoke run** (`--smoke`): every benchmark once, at a tiny size. Its \
-         figures say that each bench runs, nothing about speed.\n"
+        "\n**A smoke run** (`--smoke`): every benchmark once, at a tiny size, on debug \
+         builds. Its figures say that each bench runs, nothing about speed.\n"
     } else {
         ""
     };

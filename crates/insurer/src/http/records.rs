@@ -150,33 +150,31 @@ pub async fn write_records(
         .records
         .iter()
         .zip(checked)
-        .map(|(record, checked)| {
-            match checked {
-                Ok((value, day)) => RecordItem::Valid {
-                    date: record.date,
-                    value,
-                    updated_at: record.updated_at,
-                    grants: match (&member, day) {
-                        (Some(member), EntryDay::Earning) => earning::due(
-                            &state,
-                            member,
-                            &Activity::Recorded {
-                                date: record.date,
-                                kind: value.kind(),
-                            },
-                            today,
-                        ),
-                        _ => Vec::new(),
-                    },
+        .map(|(record, checked)| match checked {
+            Ok((value, day)) => RecordItem::Valid {
+                date: record.date,
+                value,
+                updated_at: record.updated_at,
+                grants: match (&member, day) {
+                    (Some(member), EntryDay::Earning) => earning::due(
+                        &state,
+                        member,
+                        &Activity::Recorded {
+                            date: record.date,
+                            kind: value.kind(),
+                        },
+                        today,
+                    ),
+                    _ => Vec::new(),
                 },
-                Err(error) => RecordItem::Rejected(RecordResult {
-                    date: record.date,
-                    kind: record.kind,
-                    goal_id: record.goal_id,
-                    status: RecordStatus::Rejected,
-                    error: Some(ErrorDetail::from_entry_error(&error)),
-                }),
-            }
+            },
+            Err(error) => RecordItem::Rejected(RecordResult {
+                date: record.date,
+                kind: record.kind,
+                goal_id: record.goal_id,
+                status: RecordStatus::Rejected,
+                error: Some(ErrorDetail::from_entry_error(&error)),
+            }),
         })
         .collect();
     let response = state

@@ -51,7 +51,11 @@ pub mod postgres {
             .bind(rows.iter().map(|r| r.goal_id).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| r.value).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| r.updated_ms).collect::<Vec<_>>())
-            .bind(rows.iter().map(|r| r.updated_at.as_str()).collect::<Vec<_>>())
+            .bind(
+                rows.iter()
+                    .map(|r| r.updated_at.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .fetch_all(conn)
             .await
     }
