@@ -38,6 +38,20 @@ pub struct DemoInsurer {
     pub server: String,
 }
 
+/// The app's today (JST): the demo member's past ends the day before, also
+/// when the end-to-end tests have set the app's clock to another day.
+fn app_today(state: &AppState) -> String {
+    use kenpo_domain::time::Clock;
+    #[cfg(debug_assertions)]
+    let now = state.test_clock.now();
+    #[cfg(not(debug_assertions))]
+    let now = {
+        let _ = state;
+        kenpo_domain::time::SystemClock.now()
+    };
+    kenpo_domain::time::jst_date(now).to_string()
+}
+
 fn failed(message: impl ToString) -> CommandError {
     CommandError::shell(ShellErrorCode::DemoFailed, message)
 }
@@ -62,7 +76,13 @@ pub async fn demo_start(
         .shell()
         .sidecar("kenpo-insurer")
         .map_err(failed)?
-        .args(["--data-dir", &data_arg, "demo"])
+        .args([
+            "--data-dir",
+            &data_arg,
+            "demo",
+            "--today",
+            &app_today(&state),
+        ])
         .output()
         .await
         .map_err(failed)?;

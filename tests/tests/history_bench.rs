@@ -37,7 +37,8 @@ async fn durations(app: &App, name: &str) -> anyhow::Result<Vec<f64>> {
 #[ignore = "a benchmark: cargo xtask bench runs it on the release build"]
 async fn ten_years_of_history_in_the_real_window() -> anyhow::Result<()> {
     let insurer = Insurer::start().await;
-    let written = kenpo_insurer::demo_history::fill(&insurer.server.state, YEARS_OF_DAYS).await?;
+    let written =
+        kenpo_insurer::demo_history::fill(&insurer.server.state, YEARS_OF_DAYS, None).await?;
     let desktop = Desktop::start("history_bench")?;
     let app = desktop.launch().await?;
     app.testid("login-form").await?;

@@ -280,10 +280,11 @@ pub async fn advance_exchange(
 /// The demo member's past (two years of records and a checkup), once: what
 /// `demo` loads after the roster and the content, for the app's demo
 /// insurer. Returns the days written (0 when there was a past already).
-pub async fn load_demo_history(state: &AppState) -> AdminResult<usize> {
-    let days = crate::demo_history::load(state).await?;
+pub async fn load_demo_history(state: &AppState, until: Option<NaiveDate>) -> AdminResult<usize> {
+    let days = crate::demo_history::load(state, until).await?;
     if days > 0 {
-        let (_, today) = state.clock.today().await?;
+        let (_, server_today) = state.clock.today().await?;
+        let today = until.map_or(server_today, |until| until.min(server_today));
         import_checkups(state, &crate::demo_history::demo_checkup_csv(today)).await?;
     }
     Ok(days)

@@ -73,13 +73,16 @@ pub fn past_days(today: NaiveDate, count: u64) -> Vec<DemoDay> {
 
 /// Fills the demo member's past, once. Returns how many days were written
 /// (0 when the member is not there or has records already).
-pub async fn load(state: &AppState) -> StoreResult<usize> {
-    fill(state, DAYS).await
+pub async fn load(state: &AppState, until: Option<NaiveDate>) -> StoreResult<usize> {
+    fill(state, DAYS, until).await
 }
 
-/// Fills `count` days of the demo member's past, once.
-pub async fn fill(state: &AppState, count: u64) -> StoreResult<usize> {
-    let (now, today) = state.clock.today().await?;
+/// Fills `count` days of the demo member's past, once: the days before
+/// `until` (the app's today), or before the server's today when that is
+/// sooner or none is given (a later day would be refused as the future).
+pub async fn fill(state: &AppState, count: u64, until: Option<NaiveDate>) -> StoreResult<usize> {
+    let (now, server_today) = state.clock.today().await?;
+    let today = until.map_or(server_today, |until| until.min(server_today));
     let Some(account) = demo_account(state, now).await? else {
         return Ok(0);
     };

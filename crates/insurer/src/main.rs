@@ -93,7 +93,12 @@ enum Command {
     },
     /// Load the demo roster, catalog, notices and FAQ (the sandbox's starting
     /// point) and print how to use them.
-    Demo,
+    Demo {
+        /// The app's today (JST), when its clock is not the server's: the
+        /// demo member's past ends the day before.
+        #[arg(long)]
+        today: Option<NaiveDate>,
+    },
 }
 
 impl Command {
@@ -124,7 +129,7 @@ impl Command {
             } => "exchanges deliver",
             Self::Notices { .. } => "notices post",
             Self::Inquiries { .. } => "inquiries list",
-            Self::Demo => "demo",
+            Self::Demo { .. } => "demo",
         }
     }
 }
@@ -350,11 +355,11 @@ async fn run(state: &AppState, command: Command) -> Result<(), AdminError> {
                 );
             }
         }
-        Command::Demo => {
+        Command::Demo { today } => {
             let entries = roster::parse(roster::DEMO_CSV)?;
             let summary = admin::import_roster(state, &entries, false).await?;
             admin::load_demo_content(state).await?;
-            let past = admin::load_demo_history(state).await?;
+            let past = admin::load_demo_history(state, today).await?;
             println!(
                 "demo roster loaded: {} new, {} updated; demo catalog, notices and FAQ loaded\n",
                 summary.inserted, summary.updated
