@@ -180,7 +180,7 @@ fn routes() -> OpenApiRouter<AppState> {
 
 /// The body limit of the forms before login (registration, login, reset).
 pub const PUBLIC_BODY_LIMIT: usize = 8 * 1024;
-/// The body limit of a records batch (at most [`records::MAX_BATCH`] records).
+/// The body limit of a records batch (at most 1,000 records).
 pub const BATCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// The body limit of every other route: an inquiry's 4,000 characters, each
 /// escaped, fit.
