@@ -9,6 +9,8 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
+use kenpo_domain::number::grouped;
+
 use crate::stats::Summary;
 
 /// The tables, in the order the file shows them.
@@ -233,18 +235,7 @@ pub fn number(value: f64) -> String {
     }
     let magnitude = value.abs();
     if magnitude >= 100.0 {
-        let digits = format!("{:.0}", magnitude);
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        if value < 0.0 {
-            grouped.insert(0, '-');
-        }
-        grouped
+        grouped(value.round() as i64)
     } else if magnitude >= 10.0 {
         format!("{value:.1}")
     } else {

@@ -12,7 +12,7 @@ use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Wry};
 
 use crate::AppState;
-use crate::notify::texts::grouped;
+use kenpo_domain::number::grouped;
 
 pub const TRAY: &str = "main";
 

@@ -254,6 +254,7 @@ pub mod history;
 pub mod id;
 pub mod ledger;
 pub mod member;
+pub mod number;
 pub mod passphrase;
 pub mod password;
 pub mod points;

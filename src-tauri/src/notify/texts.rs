@@ -4,6 +4,7 @@
 
 use chrono::Datelike;
 use kenpo_core::prefs::Locale;
+use kenpo_domain::number::grouped;
 use kenpo_domain::reminder::{Entries, Reminder};
 
 /// What a notification shows.
@@ -129,19 +130,6 @@ fn join_en(missing: Entries) -> String {
     format!("{text} {}", if plural { "are" } else { "is" })
 }
 
-/// 1240 → "1,240".
-pub fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
@@ -220,13 +208,5 @@ mod tests {
         let shown = words(&r, Locale::Ja, true).body;
         assert_eq!(shown, "今日の記録がまだ済んでいません");
         assert!(!shown.contains("歩数"));
-    }
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 }
